@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kaio: Linux native AIO served by a loadable module through /dev/kaio.
+ *
+ * Each AIO system call has one ioctl whose argument block carries the
+ * system call's arguments verbatim, in the same order, widened to fixed
+ * width types (user pointers travel as __u64).  The ioctl returns what the
+ * system call returns: a non-negative result, or -1 with errno set to the
+ * value the system call would have set.  A wrapper is therefore mechanical:
+ *
+ *	long io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
+ *	{
+ *		struct kaio_submit_args a = {
+ *			.ctx = ctx, .nr = nr, .iocbpp = (__u64)(uintptr_t)iocbpp,
+ *		};
+ *		return ioctl(kaio_fd, KAIO_IOC_SUBMIT, &a);
+ *	}
+ *
+ * Pointed-to objects (struct iocb, struct io_event, aio_context_t, the
+ * iocb pointer array, struct __aio_sigset) keep the layout of the caller's
+ * ABI, exactly as the system call sees them: a 32-bit caller passes arrays
+ * of 32-bit pointers and a 32-bit aio_context_t.  Timeouts are always
+ * struct __kernel_timespec (64-bit time), as io_pgetevents_time64 takes.
+ *
+ * The structures and opcodes of <linux/aio_abi.h> are used unchanged.
+ */
+#ifndef _UAPI_LINUX_KAIO_H
+#define _UAPI_LINUX_KAIO_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define KAIO_DEVICE_NAME	"kaio"		/* /dev/kaio */
+
+/* Bumped on any incompatible change to this header. */
+#define KAIO_ABI_VERSION	1
+
+/* KAIO_IOC_VERSION: features[] bits, one per served operation. */
+#define KAIO_FEAT_SETUP		(1ULL << 0)
+#define KAIO_FEAT_DESTROY	(1ULL << 1)
+#define KAIO_FEAT_SUBMIT	(1ULL << 2)
+#define KAIO_FEAT_CANCEL	(1ULL << 3)
+#define KAIO_FEAT_GETEVENTS	(1ULL << 4)
+#define KAIO_FEAT_PGETEVENTS	(1ULL << 5)
+#define KAIO_FEAT_COMPAT	(1ULL << 6)	/* serves 32-bit callers */
+
+struct kaio_version {
+	__u32 abi_version;	/* KAIO_ABI_VERSION of the module */
+	__u32 reserved;		/* written as 0 */
+	__u64 features;		/* KAIO_FEAT_* */
+};
+
+/* io_setup(unsigned nr_events, aio_context_t *ctxp) */
+struct kaio_setup_args {
+	__u32 nr_events;
+	__u32 pad;		/* must be 0 */
+	__u64 ctxp;		/* aio_context_t __user * */
+};
+
+/* io_destroy(aio_context_t ctx) */
+struct kaio_destroy_args {
+	__u64 ctx;
+};
+
+/* io_submit(aio_context_t ctx, long nr, struct iocb __user * __user *iocbpp) */
+struct kaio_submit_args {
+	__u64 ctx;
+	__s64 nr;
+	__u64 iocbpp;
+};
+
+/* io_cancel(aio_context_t ctx, struct iocb __user *iocb, struct io_event __user *result) */
+struct kaio_cancel_args {
+	__u64 ctx;
+	__u64 iocb;
+	__u64 result;
+};
+
+/*
+ * io_getevents(aio_context_t ctx, long min_nr, long nr,
+ *		struct io_event __user *events, struct __kernel_timespec __user *timeout)
+ */
+struct kaio_getevents_args {
+	__u64 ctx;
+	__s64 min_nr;
+	__s64 nr;
+	__u64 events;
+	__u64 timeout;
+};
+
+/*
+ * io_pgetevents(aio_context_t ctx, long min_nr, long nr,
+ *		 struct io_event __user *events, struct __kernel_timespec __user *timeout,
+ *		 const struct __aio_sigset __user *usig)
+ */
+struct kaio_pgetevents_args {
+	__u64 ctx;
+	__s64 min_nr;
+	__s64 nr;
+	__u64 events;
+	__u64 timeout;
+	__u64 usig;
+};
+
+#define KAIO_IOC_MAGIC		0xA1	/* numbers 0x10-0x1f; 0x00 belongs to vtpm_proxy */
+
+#define KAIO_IOC_VERSION	_IOR(KAIO_IOC_MAGIC, 0x10, struct kaio_version)
+#define KAIO_IOC_SETUP		_IOW(KAIO_IOC_MAGIC, 0x11, struct kaio_setup_args)
+#define KAIO_IOC_DESTROY	_IOW(KAIO_IOC_MAGIC, 0x12, struct kaio_destroy_args)
+#define KAIO_IOC_SUBMIT		_IOW(KAIO_IOC_MAGIC, 0x13, struct kaio_submit_args)
+#define KAIO_IOC_CANCEL		_IOW(KAIO_IOC_MAGIC, 0x14, struct kaio_cancel_args)
+#define KAIO_IOC_GETEVENTS	_IOW(KAIO_IOC_MAGIC, 0x15, struct kaio_getevents_args)
+#define KAIO_IOC_PGETEVENTS	_IOW(KAIO_IOC_MAGIC, 0x16, struct kaio_pgetevents_args)
+
+#endif /* _UAPI_LINUX_KAIO_H */
