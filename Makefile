@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kaio top-level Makefile.
+#
+#   make [module]            build kaio.ko against KERNEL=stock (default) or test
+#   make module KDIR=<tree>  build against any prepared kernel tree
+#   make selftests           build the userspace tests
+#   make check               run everything (installs packages, builds the test
+#                            kernel if needed, boots QEMU); ends "N passed, N failed"
+#   make run                 the demo, on Debian's stock kernel in QEMU
+#   make clean
+#
+# Module objects go to build/<kernel>/ (never into the source tree), so the
+# test-kernel and stock builds can coexist.
+
+SHELL := /bin/bash
+KAIO_SRC := $(CURDIR)
+
+KERNEL ?= stock
+ifeq ($(origin KDIR),undefined)
+  ifeq ($(KERNEL),test)
+    KDIR := $(shell $(KAIO_SRC)/qemu/build-kernel)
+  else ifeq ($(KERNEL),stock)
+    KDIR := $(lastword $(sort $(wildcard /usr/src/linux-headers-*-amd64)))
+  else
+    $(error KERNEL must be test or stock (or pass KDIR=<tree>))
+  endif
+  BUILD ?= build/$(KERNEL)
+else
+  BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
+endif
+
+.PHONY: all module selftests demo check run clean help
+all: module
+
+# build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
+# every object lands in $(BUILD).  A build that prints any warning fails.
+module:
+	@test -n "$(KDIR)" && test -d "$(KDIR)" || \
+		{ echo "no kernel tree: KDIR='$(KDIR)' (apt-get install linux-headers-amd64?)" >&2; exit 1; }
+	@mkdir -p $(BUILD)
+	@printf 'src := %s\ninclude $$(src)/Kbuild\n' '$(KAIO_SRC)' > $(BUILD)/Kbuild.new
+	@cmp -s $(BUILD)/Kbuild.new $(BUILD)/Kbuild && rm $(BUILD)/Kbuild.new || mv $(BUILD)/Kbuild.new $(BUILD)/Kbuild
+	@set -o pipefail; $(MAKE) -C $(KDIR) M=$(abspath $(BUILD)) modules 2>&1 | tee $(BUILD)/build.log
+	@if grep -qi 'warning' $(BUILD)/build.log; then \
+		echo "module build printed warnings (see $(BUILD)/build.log)" >&2; exit 1; fi
+
+selftests:
+	@$(MAKE) -C selftests O=$(abspath build/selftests)
+
+demo:
+	@$(MAKE) -C demo O=$(abspath build/demo)
+
+check:
+	@scripts/check
+
+run: demo
+	@$(MAKE) --no-print-directory module KERNEL=stock
+	qemu/run --kernel stock -- build/demo/kaio-demo
+
+clean:
+	rm -rf build

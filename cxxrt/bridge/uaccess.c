@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kx user-memory bridge: copy_{from,to}_user on addresses carried as u64. */
+#include <linux/uaccess.h>
+#include <linux/compat.h>
+#include <kx/bridge.h>
+
+static_assert(sizeof(kx_uaddr_t) == sizeof(u64));
+
+unsigned long kx_copy_from_user(void *to, kx_uaddr_t from, unsigned long n)
+{
+	return copy_from_user(to, u64_to_user_ptr(from), n);
+}
+
+unsigned long kx_copy_to_user(kx_uaddr_t to, const void *from, unsigned long n)
+{
+	return copy_to_user(u64_to_user_ptr(to), from, n);
+}
+
+int kx_in_compat_syscall(void)
+{
+	return in_compat_syscall();
+}

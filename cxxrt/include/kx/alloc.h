@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Explicit, fallible allocation.
+ *
+ * There is no global operator new.  Objects are made with
+ *
+ *	auto obj = KX_TRY(kx::make<Thing>(kx::gfp::KERNEL, args...));
+ *
+ * which names its GFP context, returns -ENOMEM instead of a null pointer,
+ * and hands back a kx::Own<Thing> that destroys and frees the object when it
+ * goes out of scope, unless it was release()d to a longer-lived owner.
+ */
+#pragma once
+
+#include <kx/consts.h>
+#include <kx/result.h>
+#include <kx/span.h>
+#include <kx/utility.h>
+
+namespace kx {
+
+/* A GFP mask, as the kernel it was built against defines it. */
+struct Gfp {
+	kx_gfp_t bits;
+
+	[[nodiscard]] constexpr Gfp operator|(Gfp other) const { return {bits | other.bits}; }
+};
+
+namespace gfp {
+inline constexpr Gfp KERNEL{KX_GFP_KERNEL};
+inline constexpr Gfp KERNEL_ACCOUNT{KX_GFP_KERNEL_ACCOUNT};
+inline constexpr Gfp ATOMIC{KX_GFP_ATOMIC};
+inline constexpr Gfp NOWAIT{KX_GFP_NOWAIT};
+inline constexpr Gfp ZERO{KX_GFP_ZERO};
+inline constexpr Gfp NOWARN{KX_GFP_NOWARN};
+} // namespace gfp
+
+/* Sole owner of a heap object made by kx::make(); move-only. */
+template <typename T>
+class Own {
+public:
+	Own() = default;
+	Own(nullptr_t) {}
+	explicit Own(T *adopted) : ptr_(adopted) {}
+	Own(Own &&other) : ptr_(other.leak()) {}
+
+	template <typename U, typename = enable_if_t<is_base_of_v<T, U>>>
+	Own(Own<U> &&other) : ptr_(other.leak())
+	{
+		static_assert(__has_virtual_destructor(T), "upcast needs a virtual destructor");
+	}
+
+	Own &operator=(Own &&other)
+	{
+		if (this != &other)
+			reset(other.leak());
+		return *this;
+	}
+
+	Own(const Own &) = delete;
+	Own &operator=(const Own &) = delete;
+
+	~Own() { reset(); }
+
+	[[nodiscard]] T *get() const { return ptr_; }
+	T *operator->() const { return ptr_; }
+	T &operator*() const { return *ptr_; }
+	explicit operator bool() const { return ptr_ != nullptr; }
+
+	/* Give up ownership; the caller now frees the object. */
+	[[nodiscard]] T *leak() { return exchange(ptr_, nullptr); }
+
+	void reset(T *other = nullptr)
+	{
+		T *old = exchange(ptr_, other);
+		if (old)
+			delete old;	/* ~T(), then operator delete: kfree() */
+	}
+
+private:
+	T *ptr_ = nullptr;
+};
+
+/* Construct a T in fresh kmalloc() memory. */
+template <typename T, typename... Args>
+[[nodiscard]] Result<Own<T>> make(Gfp gfp, Args &&...args)
+{
+	static_assert(alignof(T) <= 8 || alignof(T) <= sizeof(T),
+		      "kmalloc aligns to the size's power of two, at least 8");
+	void *mem = kx_kmalloc(sizeof(T), gfp.bits);
+	if (!mem)
+		return err::ENOMEM;
+	return Own<T>(new (mem) T(forward<Args>(args)...));
+}
+
+/*
+ * An owned array of trivially destructible elements, e.g. a page-pointer
+ * table; the size is overflow-checked as kmalloc_array() does.
+ */
+template <typename T>
+class OwnArray {
+	static_assert(is_trivially_destructible_v<T>, "elements are not destroyed one by one");
+
+public:
+	OwnArray() = default;
+	OwnArray(OwnArray &&other) : data_(exchange(other.data_, nullptr)), size_(exchange(other.size_, 0)) {}
+	OwnArray &operator=(OwnArray &&other)
+	{
+		if (this != &other) {
+			kx_kfree(data_);
+			data_ = exchange(other.data_, nullptr);
+			size_ = exchange(other.size_, 0);
+		}
+		return *this;
+	}
+	OwnArray(const OwnArray &) = delete;
+	OwnArray &operator=(const OwnArray &) = delete;
+	~OwnArray() { kx_kfree(data_); }
+
+	/* @count elements; with gfp::ZERO they start zeroed, otherwise undefined. */
+	[[nodiscard]] static Result<OwnArray> create(Gfp gfp, usize count)
+	{
+		usize bytes;
+		if (mul_overflows(count, sizeof(T), &bytes))
+			return err::ENOMEM;
+		void *mem = kx_kmalloc(bytes ? bytes : 1, gfp.bits);
+		if (!mem)
+			return err::ENOMEM;
+		OwnArray arr;
+		arr.data_ = static_cast<T *>(mem);
+		arr.size_ = count;
+		return arr;
+	}
+
+	[[nodiscard]] usize size() const { return size_; }
+	[[nodiscard]] T *data() const { return data_; }
+	[[nodiscard]] Span<T> span() const { return {data_, size_}; }
+	T &operator[](usize i) const { return span()[i]; }
+
+private:
+	T *data_ = nullptr;
+	usize size_ = 0;
+};
+
+} // namespace kx

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C functions behind the C++ runtime.
+ *
+ * Included from C (the cxxrt/bridge files, which see the kernel headers) and from
+ * C++ (which never does).  So only builtin types here: kernel objects that
+ * C++ embeds are opaque byte storage whose size and alignment come from
+ * <kx/consts.h>, generated from the tree being built against.
+ *
+ * None of these is declared noreturn: objtool cannot see through a call into
+ * another object, so a terminator lives in C and C++ just calls it.
+ */
+#ifndef KX_BRIDGE_H
+#define KX_BRIDGE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef __SIZE_TYPE__ kx_size_t;
+typedef unsigned int kx_gfp_t;
+typedef unsigned long long kx_uaddr_t;	/* a user address, never dereferenced */
+
+/* Memory: kmalloc/kfree.  kx_kmalloc() returns NULL on failure. */
+void *kx_kmalloc(kx_size_t size, kx_gfp_t gfp);
+void kx_kfree(const void *ptr);
+
+/*
+ * Locks.  @lock points at storage of KX_SIZEOF_SPINLOCK / KX_SIZEOF_MUTEX
+ * bytes; @key at KX_SIZEOF_LOCK_CLASS_KEY bytes of static storage, one per
+ * lock class, which lockdep keys its dependency graph on.
+ */
+void kx_spin_init(void *lock, const char *name, void *key);
+void kx_spin_lock(void *lock);
+void kx_spin_unlock(void *lock);
+void kx_spin_lock_irq(void *lock);
+void kx_spin_unlock_irq(void *lock);
+unsigned long kx_spin_lock_irqsave(void *lock);
+void kx_spin_unlock_irqrestore(void *lock, unsigned long flags);
+int kx_spin_is_locked(void *lock);
+void kx_spin_assert_held(void *lock);
+
+void kx_mutex_init(void *lock, const char *name, void *key);
+void kx_mutex_destroy(void *lock);
+void kx_mutex_lock(void *lock);
+int kx_mutex_lock_killable(void *lock);		/* 0 or -EINTR */
+int kx_mutex_trylock(void *lock);		/* 1 if taken */
+void kx_mutex_unlock(void *lock);
+int kx_mutex_is_locked(void *lock);
+void kx_mutex_assert_held(void *lock);
+
+int kx_irqs_disabled(void);
+void kx_might_sleep(void);
+
+/* User memory: each returns the number of bytes NOT copied (0 = success). */
+unsigned long kx_copy_from_user(void *to, kx_uaddr_t from, unsigned long n);
+unsigned long kx_copy_to_user(kx_uaddr_t to, const void *from, unsigned long n);
+int kx_in_compat_syscall(void);
+
+/* Log and warn.  kx_warn() is WARN(1, ...); kx_bug() is BUG(). */
+void kx_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kx_warn(const char *file, int line, const char *what);
+void kx_bug(const char *file, int line, const char *what);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KX_BRIDGE_H */
