@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Compile-time proof that the C++ view of the ABI (kmod/include/kaio/abi.h)
+ * matches uapi/linux/kaio.h field by field.  No code.
+ */
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/kaio.h>
+#include <kaio/abi.h>
+
+#define SAME_FIELD(a, b, f)                                                   \
+	static_assert(offsetof(struct a, f) == offsetof(struct b, f) &&       \
+		      sizeof_field(struct a, f) == sizeof_field(struct b, f), \
+		      #a "." #f " differs between uapi and C++")
+#define SAME_SIZE(a, b) \
+	static_assert(sizeof(struct a) == sizeof(struct b), #a " size differs")
+
+SAME_SIZE(kaio_version, kaio_abi_version);
+SAME_FIELD(kaio_version, kaio_abi_version, abi_version);
+SAME_FIELD(kaio_version, kaio_abi_version, reserved);
+SAME_FIELD(kaio_version, kaio_abi_version, features);
+
+SAME_SIZE(kaio_setup_args, kaio_abi_setup_args);
+SAME_FIELD(kaio_setup_args, kaio_abi_setup_args, nr_events);
+SAME_FIELD(kaio_setup_args, kaio_abi_setup_args, pad);
+SAME_FIELD(kaio_setup_args, kaio_abi_setup_args, ctxp);
+
+SAME_SIZE(kaio_destroy_args, kaio_abi_destroy_args);
+SAME_FIELD(kaio_destroy_args, kaio_abi_destroy_args, ctx);
+
+SAME_SIZE(kaio_submit_args, kaio_abi_submit_args);
+SAME_FIELD(kaio_submit_args, kaio_abi_submit_args, ctx);
+SAME_FIELD(kaio_submit_args, kaio_abi_submit_args, nr);
+SAME_FIELD(kaio_submit_args, kaio_abi_submit_args, iocbpp);
+
+SAME_SIZE(kaio_cancel_args, kaio_abi_cancel_args);
+SAME_FIELD(kaio_cancel_args, kaio_abi_cancel_args, ctx);
+SAME_FIELD(kaio_cancel_args, kaio_abi_cancel_args, iocb);
+SAME_FIELD(kaio_cancel_args, kaio_abi_cancel_args, result);
+
+SAME_SIZE(kaio_getevents_args, kaio_abi_getevents_args);
+SAME_FIELD(kaio_getevents_args, kaio_abi_getevents_args, ctx);
+SAME_FIELD(kaio_getevents_args, kaio_abi_getevents_args, min_nr);
+SAME_FIELD(kaio_getevents_args, kaio_abi_getevents_args, nr);
+SAME_FIELD(kaio_getevents_args, kaio_abi_getevents_args, events);
+SAME_FIELD(kaio_getevents_args, kaio_abi_getevents_args, timeout);
+
+SAME_SIZE(kaio_pgetevents_args, kaio_abi_pgetevents_args);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, ctx);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, min_nr);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, nr);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, events);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, timeout);
+SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, usig);
