@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <linux/kaio.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static const struct {
 	__u64 bit;
 	const char *name;
@@ -52,7 +54,7 @@ int main(void)
 	}
 	printf("kaio ABI version %u (this program was built for %u)\n", v.abi_version,
 	       KAIO_ABI_VERSION);
-	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(features); i++)
 		printf("  %-16s %s\n", features[i].name,
 		       (v.features & features[i].bit) ? "served" : "not yet");
 

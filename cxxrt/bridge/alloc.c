@@ -3,10 +3,10 @@
 #include <linux/slab.h>
 #include <kx/bridge.h>
 
-static_assert(sizeof(kx_size_t) == sizeof(size_t));
-static_assert(sizeof(kx_gfp_t) == sizeof(gfp_t));
+static_assert(sizeof(unsigned long) == sizeof(size_t));
+static_assert(sizeof(unsigned int) == sizeof(gfp_t));
 
-void *kx_kmalloc(kx_size_t size, kx_gfp_t gfp)
+void *kx_kmalloc(unsigned long size, unsigned int gfp)
 {
 	return kmalloc(size, (__force gfp_t)gfp);
 }

@@ -17,8 +17,7 @@
 /* lockdep's key is an empty struct without CONFIG_LOCKDEP; C++ wants >= 1. */
 #define SIZE_AT_LEAST_1(t) (sizeof(t) ? sizeof(t) : 1)
 
-void kx_consts(void);
-void kx_consts(void)
+static void __used kx_consts(void)
 {
 	COMMENT("Sizes of kernel objects that C++ embeds as opaque storage");
 	DEFINE(KX_SIZEOF_SPINLOCK, sizeof(spinlock_t));
@@ -66,7 +65,6 @@ void kx_consts(void)
 	DEFINE(KX_ENOSPC, ENOSPC);
 	DEFINE(KX_ENOTTY, ENOTTY);
 	DEFINE(KX_ERANGE, ERANGE);
-	DEFINE(KX_ENOSYS, ENOSYS);
 	DEFINE(KX_EOVERFLOW, EOVERFLOW);
 	DEFINE(KX_EOPNOTSUPP, EOPNOTSUPP);
 	DEFINE(KX_ECANCELED, ECANCELED);

@@ -8,9 +8,9 @@
 #include <kx/bridge.h>
 #include <kx/consts.h>
 
-static_assert(KX_SIZEOF_SPINLOCK == sizeof(spinlock_t));
-static_assert(KX_SIZEOF_MUTEX == sizeof(struct mutex));
-static_assert(KX_SIZEOF_LOCK_CLASS_KEY >= sizeof(struct lock_class_key));
+static_assert(sizeof(spinlock_t) == KX_SIZEOF_SPINLOCK);
+static_assert(sizeof(struct mutex) == KX_SIZEOF_MUTEX);
+static_assert(sizeof(struct lock_class_key) <= KX_SIZEOF_LOCK_CLASS_KEY);
 
 /* spin_lock_init() with the caller's lockdep class instead of a per-line one. */
 void kx_spin_init(void *lock, const char *name, void *key)
@@ -55,9 +55,9 @@ void kx_spin_unlock_irqrestore(void *lock, unsigned long flags)
 	spin_unlock_irqrestore(lock, flags);
 }
 
-int kx_spin_is_locked(void *lock)
+int kx_spin_trylock(void *lock)
 {
-	return spin_is_locked(lock);
+	return spin_trylock((spinlock_t *)lock);
 }
 
 void kx_spin_assert_held(void *lock)

@@ -4,14 +4,14 @@
 #include <linux/compat.h>
 #include <kx/bridge.h>
 
-static_assert(sizeof(kx_uaddr_t) == sizeof(u64));
+static_assert(sizeof(unsigned long long) == sizeof(u64));
 
-unsigned long kx_copy_from_user(void *to, kx_uaddr_t from, unsigned long n)
+unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n)
 {
 	return copy_from_user(to, u64_to_user_ptr(from), n);
 }
 
-unsigned long kx_copy_to_user(kx_uaddr_t to, const void *from, unsigned long n)
+unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n)
 {
 	return copy_to_user(u64_to_user_ptr(to), from, n);
 }

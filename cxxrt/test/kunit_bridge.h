@@ -9,6 +9,8 @@
 #ifndef KX_KUNIT_BRIDGE_H
 #define KX_KUNIT_BRIDGE_H
 
+#include "cases.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -37,7 +39,7 @@ void kx_test_fail_eq(struct kunit *test, const char *file, int line, const char 
 					(long long)kx_a_, (long long)kx_b_);  \
 	} while (0)
 
-/* The test function table, shared by suite.c and the C++ bodies. */
+/* Define a case declared in cases.h. */
 #define KX_TEST(name) extern "C" void name(struct kunit *test)
 #endif
 

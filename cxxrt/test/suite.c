@@ -11,45 +11,38 @@
 #include <kunit/test.h>
 #include <linux/module.h>
 #include <linux/string.h>
-#include "kunit_bridge.h"
+#include "cases.h"
 
-#define KX_CASES(X)                             \
-	X(kx_test_error_valid)                  \
-	X(kx_test_result_value_and_error)       \
-	X(kx_test_result_try_propagates)        \
-	X(kx_test_result_void_try)              \
-	X(kx_test_result_destroys_value_once)   \
-	X(kx_test_alloc_make_and_free)          \
-	X(kx_test_alloc_own_moves)              \
-	X(kx_test_alloc_virtual_destructor)     \
-	X(kx_test_alloc_array)                  \
-	X(kx_test_alloc_array_overflow)         \
-	X(kx_test_alloc_gfp_from_tree)          \
-	X(kx_test_lock_spin_guard)              \
-	X(kx_test_lock_irqsave_guard)           \
-	X(kx_test_lock_irq_guard)               \
-	X(kx_test_lock_mutex_guard)             \
-	X(kx_test_list_push_and_iterate)        \
-	X(kx_test_list_remove_while_iterating)  \
-	X(kx_test_list_splice)                  \
-	X(kx_test_atomic_int)                   \
-	X(kx_test_atomic_cmpxchg)               \
-	X(kx_test_atomic_pointer_and_once)      \
-	X(kx_test_span_basics)                  \
-	X(kx_test_span_subspan_clamps)          \
-	X(kx_test_user_faults_are_efault)       \
-	X(kx_test_user_array_overflow)          \
-	X(kx_test_user_address_arithmetic)      \
-	X(kx_test_utility_move_forward)         \
-	X(kx_test_utility_overflow)             \
-	X(kx_test_utility_container_of)
-
-#define KX_DECLARE(name) void name(struct kunit *test);
-KX_CASES(KX_DECLARE)
-
-#define KX_CASE(name) KUNIT_CASE(name),
 static struct kunit_case kx_runtime_cases[] = {
-	KX_CASES(KX_CASE)
+	KUNIT_CASE(kx_test_error_valid),
+	KUNIT_CASE(kx_test_result_value_and_error),
+	KUNIT_CASE(kx_test_result_try_propagates),
+	KUNIT_CASE(kx_test_result_void_try),
+	KUNIT_CASE(kx_test_result_destroys_value_once),
+	KUNIT_CASE(kx_test_alloc_make_and_free),
+	KUNIT_CASE(kx_test_alloc_own_moves),
+	KUNIT_CASE(kx_test_alloc_virtual_destructor),
+	KUNIT_CASE(kx_test_alloc_array),
+	KUNIT_CASE(kx_test_alloc_array_overflow),
+	KUNIT_CASE(kx_test_alloc_gfp_from_tree),
+	KUNIT_CASE(kx_test_lock_spin_guard),
+	KUNIT_CASE(kx_test_lock_irqsave_guard),
+	KUNIT_CASE(kx_test_lock_irq_guard),
+	KUNIT_CASE(kx_test_lock_mutex_guard),
+	KUNIT_CASE(kx_test_list_push_and_iterate),
+	KUNIT_CASE(kx_test_list_remove_while_iterating),
+	KUNIT_CASE(kx_test_list_splice),
+	KUNIT_CASE(kx_test_atomic_int),
+	KUNIT_CASE(kx_test_atomic_cmpxchg),
+	KUNIT_CASE(kx_test_atomic_pointer_and_once),
+	KUNIT_CASE(kx_test_span_basics),
+	KUNIT_CASE(kx_test_span_subspan_clamps),
+	KUNIT_CASE(kx_test_user_faults_are_efault),
+	KUNIT_CASE(kx_test_user_array_overflow),
+	KUNIT_CASE(kx_test_user_address_arithmetic),
+	KUNIT_CASE(kx_test_utility_move_forward),
+	KUNIT_CASE(kx_test_utility_overflow),
+	KUNIT_CASE(kx_test_utility_container_of),
 	{}
 };
 
@@ -61,8 +54,6 @@ static struct kunit_suite kx_runtime_suite = {
 static char *inject = "";
 module_param(inject, charp, 0444);
 MODULE_PARM_DESC(inject, "fail on purpose: 'expect' (a KUnit expectation) or 'warn' (WARN_ON)");
-
-void kx_test_inject_warn(void);
 
 static void kaio_selfcheck_inject(struct kunit *test)
 {

@@ -6,8 +6,7 @@
 #include <linux/kbuild.h>
 #include <linux/kaio.h>
 
-void kaio_consts(void);
-void kaio_consts(void)
+static void __used kaio_consts(void)
 {
 	COMMENT("uapi/linux/kaio.h");
 	DEFINE(KAIO_GEN_ABI_VERSION, KAIO_ABI_VERSION);

@@ -9,9 +9,7 @@
 #include <linux/module.h>
 #include <linux/kaio.h>
 #include <kaio/bridge.h>
-
-int kaio_miscdev_register(void);
-void kaio_miscdev_deregister(void);
+#include "miscdev.h"
 
 static int kaio_fop_open(struct inode *inode, struct file *file)
 {

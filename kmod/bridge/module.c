@@ -3,9 +3,7 @@
 #include <linux/module.h>
 #include <linux/init.h>
 #include <kaio/bridge.h>
-
-int kaio_miscdev_register(void);
-void kaio_miscdev_deregister(void);
+#include "miscdev.h"
 
 static int __init kaio_init(void)
 {

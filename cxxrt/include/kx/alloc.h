@@ -21,7 +21,7 @@ namespace kx {
 
 /* A GFP mask, as the kernel it was built against defines it. */
 struct Gfp {
-	kx_gfp_t bits;
+	unsigned int bits;
 
 	[[nodiscard]] constexpr Gfp operator|(Gfp other) const { return {bits | other.bits}; }
 };

@@ -17,12 +17,15 @@
 extern "C" {
 #endif
 
-typedef __SIZE_TYPE__ kx_size_t;
-typedef unsigned int kx_gfp_t;
-typedef unsigned long long kx_uaddr_t;	/* a user address, never dereferenced */
+/*
+ * Type conventions (checked in the bridge): sizes are unsigned long
+ * (size_t), GFP masks unsigned int (gfp_t), and user addresses are 64-bit
+ * integers (u64), never dereferenced.  C++ cannot see the kernel's __printf.
+ */
+#define KX_PRINTF(fmt, args) __attribute__((__format__(__printf__, fmt, args)))
 
 /* Memory: kmalloc/kfree.  kx_kmalloc() returns NULL on failure. */
-void *kx_kmalloc(kx_size_t size, kx_gfp_t gfp);
+void *kx_kmalloc(unsigned long size, unsigned int gfp);
 void kx_kfree(const void *ptr);
 
 /*
@@ -37,7 +40,7 @@ void kx_spin_lock_irq(void *lock);
 void kx_spin_unlock_irq(void *lock);
 unsigned long kx_spin_lock_irqsave(void *lock);
 void kx_spin_unlock_irqrestore(void *lock, unsigned long flags);
-int kx_spin_is_locked(void *lock);
+int kx_spin_trylock(void *lock);		/* 1 if taken */
 void kx_spin_assert_held(void *lock);
 
 void kx_mutex_init(void *lock, const char *name, void *key);
@@ -53,12 +56,12 @@ int kx_irqs_disabled(void);
 void kx_might_sleep(void);
 
 /* User memory: each returns the number of bytes NOT copied (0 = success). */
-unsigned long kx_copy_from_user(void *to, kx_uaddr_t from, unsigned long n);
-unsigned long kx_copy_to_user(kx_uaddr_t to, const void *from, unsigned long n);
+unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n);
+unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n);
 int kx_in_compat_syscall(void);
 
 /* Log and warn.  kx_warn() is WARN(1, ...); kx_bug() is BUG(). */
-void kx_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kx_log(int level, const char *fmt, ...) KX_PRINTF(2, 3);
 void kx_warn(const char *file, int line, const char *what);
 void kx_bug(const char *file, int line, const char *what);
 

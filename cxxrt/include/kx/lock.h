@@ -39,7 +39,7 @@ public:
 	[[nodiscard]] unsigned long lock_irqsave() { return kx_spin_lock_irqsave(raw()); }
 	void unlock_irqrestore(unsigned long flags) { kx_spin_unlock_irqrestore(raw(), flags); }
 
-	[[nodiscard]] bool is_locked() { return kx_spin_is_locked(raw()); }
+	[[nodiscard]] bool try_lock() { return kx_spin_trylock(raw()); }
 	/* lockdep_assert_held(): a no-op without lockdep. */
 	void assert_held() { kx_spin_assert_held(raw()); }
 
