@@ -17,10 +17,17 @@
  *	}
  *
  * Pointed-to objects (struct iocb, struct io_event, aio_context_t, the
- * iocb pointer array, struct __aio_sigset) keep the layout of the caller's
- * ABI, exactly as the system call sees them: a 32-bit caller passes arrays
- * of 32-bit pointers and a 32-bit aio_context_t.  Timeouts are always
+ * iocb pointer array, the signal set argument) keep the layout of the
+ * caller's ABI, exactly as the system call sees them: a 32-bit caller passes
+ * arrays of 32-bit pointers and a 32-bit aio_context_t.  Timeouts are always
  * struct __kernel_timespec (64-bit time), as io_pgetevents_time64 takes.
+ * io_pgetevents' usig points to what no uapi header names but libaio calls
+ * struct __aio_sigset: { const sigset_t *sigmask; size_t sigsetsize; }.
+ *
+ * KAIO_IOC_VERSION tells which operations the loaded module serves.  An
+ * operation it does not serve fails with ENOTTY, as does any operation
+ * called from a 32-bit process unless KAIO_FEAT_COMPAT is set.  Reserved
+ * and padding fields must be zero (EINVAL otherwise).
  *
  * The structures and opcodes of <linux/aio_abi.h> are used unchanged.
  */

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uapi/linux/kaio.h as userspace sees it.  Built four times, strictly
+ * (-Wall -Wextra -Wpedantic -Werror): as C11 and as C++17, 64-bit and
+ * -m32 (uapi_c11, uapi_c11_32, uapi_cxx17, uapi_cxx17_32).  Every build
+ * checks, at compile time, the same literal sizes, offsets, ioctl numbers
+ * and constants, so all four agree with each other and with the ABI as
+ * published: any change to the header that moves a byte breaks the build.
+ * The binaries then print the same checks as TAP, so a run counts them.
+ */
+
+/* First, and twice: the header is self-contained and guarded. */
+#include <linux/kaio.h>
+#include <linux/kaio.h>
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/aio_abi.h>	/* used alongside: no clash */
+
+#ifdef __cplusplus
+#define UAPI_LANG	"C++17"
+#else
+#include <assert.h>		/* static_assert */
+#define UAPI_LANG	"C11"
+#endif
+
+#define FIELD_SIZE(type, field)	sizeof(((type *)0)->field)
+
+/* One expected field: its offset and size. */
+#define CHECK_FIELD(type, field, off, size)					\
+	static_assert(offsetof(type, field) == (off), #type "." #field " offset"); \
+	static_assert(FIELD_SIZE(type, field) == (size), #type "." #field " size")
+
+/* ---------------------------------------------------------------- */
+/* The ABI, spelled out.                                             */
+
+static_assert(KAIO_ABI_VERSION == 1, "KAIO_ABI_VERSION");
+
+static_assert(sizeof(struct kaio_version) == 16, "kaio_version size");
+CHECK_FIELD(struct kaio_version, abi_version, 0, 4);
+CHECK_FIELD(struct kaio_version, reserved, 4, 4);
+CHECK_FIELD(struct kaio_version, features, 8, 8);
+
+static_assert(sizeof(struct kaio_setup_args) == 16, "kaio_setup_args size");
+CHECK_FIELD(struct kaio_setup_args, nr_events, 0, 4);
+CHECK_FIELD(struct kaio_setup_args, pad, 4, 4);
+CHECK_FIELD(struct kaio_setup_args, ctxp, 8, 8);
+
+static_assert(sizeof(struct kaio_destroy_args) == 8, "kaio_destroy_args size");
+CHECK_FIELD(struct kaio_destroy_args, ctx, 0, 8);
+
+static_assert(sizeof(struct kaio_submit_args) == 24, "kaio_submit_args size");
+CHECK_FIELD(struct kaio_submit_args, ctx, 0, 8);
+CHECK_FIELD(struct kaio_submit_args, nr, 8, 8);
+CHECK_FIELD(struct kaio_submit_args, iocbpp, 16, 8);
+
+static_assert(sizeof(struct kaio_cancel_args) == 24, "kaio_cancel_args size");
+CHECK_FIELD(struct kaio_cancel_args, ctx, 0, 8);
+CHECK_FIELD(struct kaio_cancel_args, iocb, 8, 8);
+CHECK_FIELD(struct kaio_cancel_args, result, 16, 8);
+
+static_assert(sizeof(struct kaio_getevents_args) == 40, "kaio_getevents_args size");
+CHECK_FIELD(struct kaio_getevents_args, ctx, 0, 8);
+CHECK_FIELD(struct kaio_getevents_args, min_nr, 8, 8);
+CHECK_FIELD(struct kaio_getevents_args, nr, 16, 8);
+CHECK_FIELD(struct kaio_getevents_args, events, 24, 8);
+CHECK_FIELD(struct kaio_getevents_args, timeout, 32, 8);
+
+static_assert(sizeof(struct kaio_pgetevents_args) == 48, "kaio_pgetevents_args size");
+CHECK_FIELD(struct kaio_pgetevents_args, ctx, 0, 8);
+CHECK_FIELD(struct kaio_pgetevents_args, min_nr, 8, 8);
+CHECK_FIELD(struct kaio_pgetevents_args, nr, 16, 8);
+CHECK_FIELD(struct kaio_pgetevents_args, events, 24, 8);
+CHECK_FIELD(struct kaio_pgetevents_args, timeout, 32, 8);
+CHECK_FIELD(struct kaio_pgetevents_args, usig, 40, 8);
+
+/* Signedness: nr and min_nr are signed (a 32-bit long sign-extends into them). */
+#ifdef __cplusplus
+#define FIELD_TYPE(type, field)	decltype(((type *)0)->field)
+#else
+#define FIELD_TYPE(type, field)	__typeof__(((type *)0)->field)
+#endif
+#define IS_SIGNED(type, field)	((FIELD_TYPE(type, field))-1 < (FIELD_TYPE(type, field))1)
+static_assert(IS_SIGNED(struct kaio_submit_args, nr), "submit nr signed");
+static_assert(IS_SIGNED(struct kaio_getevents_args, min_nr), "getevents min_nr signed");
+static_assert(IS_SIGNED(struct kaio_getevents_args, nr), "getevents nr signed");
+static_assert(IS_SIGNED(struct kaio_pgetevents_args, min_nr), "pgetevents min_nr signed");
+static_assert(IS_SIGNED(struct kaio_pgetevents_args, nr), "pgetevents nr signed");
+static_assert(!IS_SIGNED(struct kaio_setup_args, ctxp), "pointers unsigned");
+static_assert(!IS_SIGNED(struct kaio_destroy_args, ctx), "ctx unsigned");
+static_assert(!IS_SIGNED(struct kaio_setup_args, nr_events), "nr_events unsigned");
+
+/* The requests: magic 0xA1, numbers 0x10-0x16, the sizes above. */
+static_assert(KAIO_IOC_MAGIC == 0xA1, "magic");
+static_assert(KAIO_IOC_VERSION == 0x8010A110u, "KAIO_IOC_VERSION");
+static_assert(KAIO_IOC_SETUP == 0x4010A111u, "KAIO_IOC_SETUP");
+static_assert(KAIO_IOC_DESTROY == 0x4008A112u, "KAIO_IOC_DESTROY");
+static_assert(KAIO_IOC_SUBMIT == 0x4018A113u, "KAIO_IOC_SUBMIT");
+static_assert(KAIO_IOC_CANCEL == 0x4018A114u, "KAIO_IOC_CANCEL");
+static_assert(KAIO_IOC_GETEVENTS == 0x4028A115u, "KAIO_IOC_GETEVENTS");
+static_assert(KAIO_IOC_PGETEVENTS == 0x4030A116u, "KAIO_IOC_PGETEVENTS");
+
+static_assert(KAIO_FEAT_SETUP == 0x01, "KAIO_FEAT_SETUP");
+static_assert(KAIO_FEAT_DESTROY == 0x02, "KAIO_FEAT_DESTROY");
+static_assert(KAIO_FEAT_SUBMIT == 0x04, "KAIO_FEAT_SUBMIT");
+static_assert(KAIO_FEAT_CANCEL == 0x08, "KAIO_FEAT_CANCEL");
+static_assert(KAIO_FEAT_GETEVENTS == 0x10, "KAIO_FEAT_GETEVENTS");
+static_assert(KAIO_FEAT_PGETEVENTS == 0x20, "KAIO_FEAT_PGETEVENTS");
+static_assert(KAIO_FEAT_COMPAT == 0x40, "KAIO_FEAT_COMPAT");
+static_assert(sizeof(KAIO_FEAT_SETUP) == 8, "feature bits are 64-bit");
+
+/* The structures of <linux/aio_abi.h> the ioctls point to, per ABI. */
+static_assert(sizeof(struct iocb) == 64, "struct iocb");
+static_assert(sizeof(struct io_event) == 32, "struct io_event");
+static_assert(sizeof(aio_context_t) == sizeof(void *), "aio_context_t is a user word");
+
+/* ---------------------------------------------------------------- */
+/* The same facts at run time, as TAP.                               */
+
+static int test_num, failures;
+
+static void result(int ok, const char *what)
+{
+	test_num++;
+	if (!ok)
+		failures++;
+	printf("%sok %d %s\n", ok ? "" : "not ", test_num, what);
+}
+
+struct field {
+	const char *name;
+	size_t off, size, want_off, want_size;
+};
+
+#define F(type, field, off, size) \
+	{ #field, offsetof(type, field), FIELD_SIZE(type, field), off, size }
+
+static void check_struct(const char *name, size_t size, size_t want_size,
+			 const struct field *f, size_t n)
+{
+	char what[96];
+	int ok = size == want_size;
+
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].off != f[i].want_off || f[i].size != f[i].want_size) {
+			printf("# %s.%s: offset %zu size %zu, expected %zu %zu\n", name,
+			       f[i].name, f[i].off, f[i].size, f[i].want_off, f[i].want_size);
+			ok = 0;
+		}
+	}
+	if (size != want_size)
+		printf("# %s: size %zu, expected %zu\n", name, size, want_size);
+	snprintf(what, sizeof(what), "layout of %s", name);
+	result(ok, what);
+}
+
+static void check_value(const char *name, unsigned long long got, unsigned long long want)
+{
+	char what[96];
+
+	if (got != want)
+		printf("# %s: 0x%llx, expected 0x%llx\n", name, got, want);
+	snprintf(what, sizeof(what), "%s == 0x%llx", name, want);
+	result(got == want, what);
+}
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+int main(void)
+{
+	static const struct field version[] = {
+		F(struct kaio_version, abi_version, 0, 4),
+		F(struct kaio_version, reserved, 4, 4),
+		F(struct kaio_version, features, 8, 8),
+	};
+	static const struct field setup[] = {
+		F(struct kaio_setup_args, nr_events, 0, 4),
+		F(struct kaio_setup_args, pad, 4, 4),
+		F(struct kaio_setup_args, ctxp, 8, 8),
+	};
+	static const struct field destroy[] = {
+		F(struct kaio_destroy_args, ctx, 0, 8),
+	};
+	static const struct field submit[] = {
+		F(struct kaio_submit_args, ctx, 0, 8),
+		F(struct kaio_submit_args, nr, 8, 8),
+		F(struct kaio_submit_args, iocbpp, 16, 8),
+	};
+	static const struct field cancel[] = {
+		F(struct kaio_cancel_args, ctx, 0, 8),
+		F(struct kaio_cancel_args, iocb, 8, 8),
+		F(struct kaio_cancel_args, result, 16, 8),
+	};
+	static const struct field getevents[] = {
+		F(struct kaio_getevents_args, ctx, 0, 8),
+		F(struct kaio_getevents_args, min_nr, 8, 8),
+		F(struct kaio_getevents_args, nr, 16, 8),
+		F(struct kaio_getevents_args, events, 24, 8),
+		F(struct kaio_getevents_args, timeout, 32, 8),
+	};
+	static const struct field pgetevents[] = {
+		F(struct kaio_pgetevents_args, ctx, 0, 8),
+		F(struct kaio_pgetevents_args, min_nr, 8, 8),
+		F(struct kaio_pgetevents_args, nr, 16, 8),
+		F(struct kaio_pgetevents_args, events, 24, 8),
+		F(struct kaio_pgetevents_args, timeout, 32, 8),
+		F(struct kaio_pgetevents_args, usig, 40, 8),
+	};
+
+	printf("TAP version 13\n");
+	printf("1..%d\n", 7 + 8 + 1);
+	printf("# <linux/kaio.h> as %s, %zu-bit\n", UAPI_LANG, sizeof(void *) * 8);
+
+	check_struct("struct kaio_version", sizeof(struct kaio_version), 16, version, N(version));
+	check_struct("struct kaio_setup_args", sizeof(struct kaio_setup_args), 16,
+		     setup, N(setup));
+	check_struct("struct kaio_destroy_args", sizeof(struct kaio_destroy_args), 8,
+		     destroy, N(destroy));
+	check_struct("struct kaio_submit_args", sizeof(struct kaio_submit_args), 24,
+		     submit, N(submit));
+	check_struct("struct kaio_cancel_args", sizeof(struct kaio_cancel_args), 24,
+		     cancel, N(cancel));
+	check_struct("struct kaio_getevents_args", sizeof(struct kaio_getevents_args), 40,
+		     getevents, N(getevents));
+	check_struct("struct kaio_pgetevents_args", sizeof(struct kaio_pgetevents_args), 48,
+		     pgetevents, N(pgetevents));
+
+	check_value("KAIO_ABI_VERSION", KAIO_ABI_VERSION, 1);
+	check_value("KAIO_IOC_VERSION", KAIO_IOC_VERSION, 0x8010A110u);
+	check_value("KAIO_IOC_SETUP", KAIO_IOC_SETUP, 0x4010A111u);
+	check_value("KAIO_IOC_DESTROY", KAIO_IOC_DESTROY, 0x4008A112u);
+	check_value("KAIO_IOC_SUBMIT", KAIO_IOC_SUBMIT, 0x4018A113u);
+	check_value("KAIO_IOC_CANCEL", KAIO_IOC_CANCEL, 0x4018A114u);
+	check_value("KAIO_IOC_GETEVENTS", KAIO_IOC_GETEVENTS, 0x4028A115u);
+	check_value("KAIO_IOC_PGETEVENTS", KAIO_IOC_PGETEVENTS, 0x4030A116u);
+	check_value("KAIO_FEAT_* bits", KAIO_FEAT_SETUP | KAIO_FEAT_DESTROY | KAIO_FEAT_SUBMIT |
+		    KAIO_FEAT_CANCEL | KAIO_FEAT_GETEVENTS | KAIO_FEAT_PGETEVENTS |
+		    KAIO_FEAT_COMPAT, 0x7f);
+
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
+	       test_num - failures, failures);
+	return failures ? 1 : 0;
+}
