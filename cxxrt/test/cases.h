@@ -42,8 +42,9 @@ void kx_test_utility_move_forward(struct kunit *test);
 void kx_test_utility_overflow(struct kunit *test);
 void kx_test_utility_container_of(struct kunit *test);
 
-/* For kaio_test.inject=warn: a WARN_ON reached from C++. */
-void kx_test_inject_warn(void);
+/* kaio_selfcheck.ko: a failing expectation and a WARN_ON, from C++. */
+void kx_selfcheck_fail(struct kunit *test);
+void kx_selfcheck_warn(void);
 
 #ifdef __cplusplus
 }

@@ -3,14 +3,9 @@
  * kaio_test.ko: KUnit suites for the C++ runtime.  The tables are C (KUnit's
  * registration macros are kernel C); the cases are C++ (the *_test.cpp
  * files).  Loading the module runs every suite and prints KTAP.
- *
- * inject= makes the run fail on purpose, to prove the test pipeline notices:
- *   inject=expect  a KUnit expectation fails (kaio_selfcheck.inject)
- *   inject=warn    the C++ side reaches a WARN_ON (caught by the log gate)
  */
 #include <kunit/test.h>
 #include <linux/module.h>
-#include <linux/string.h>
 #include "cases.h"
 
 static struct kunit_case kx_runtime_cases[] = {
@@ -51,31 +46,7 @@ static struct kunit_suite kx_runtime_suite = {
 	.test_cases = kx_runtime_cases,
 };
 
-static char *inject = "";
-module_param(inject, charp, 0444);
-MODULE_PARM_DESC(inject, "fail on purpose: 'expect' (a KUnit expectation) or 'warn' (WARN_ON)");
-
-static void kaio_selfcheck_inject(struct kunit *test)
-{
-	if (!strcmp(inject, "expect"))
-		KUNIT_EXPECT_STREQ_MSG(test, inject, "", "failing on purpose (inject=expect)");
-	else if (!strcmp(inject, "warn"))
-		kx_test_inject_warn();
-	else
-		KUNIT_EXPECT_STREQ(test, inject, "");
-}
-
-static struct kunit_case kaio_selfcheck_cases[] = {
-	KUNIT_CASE(kaio_selfcheck_inject),
-	{}
-};
-
-static struct kunit_suite kaio_selfcheck_suite = {
-	.name = "kaio_selfcheck",
-	.test_cases = kaio_selfcheck_cases,
-};
-
-kunit_test_suites(&kx_runtime_suite, &kaio_selfcheck_suite);
+kunit_test_suite(kx_runtime_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for kaio's C++ runtime");
