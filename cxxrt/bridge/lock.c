@@ -109,8 +109,3 @@ int kx_irqs_disabled(void)
 {
 	return irqs_disabled();
 }
-
-void kx_might_sleep(void)
-{
-	might_sleep();
-}

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kx user-memory bridge: copy_{from,to}_user on addresses carried as u64. */
 #include <linux/uaccess.h>
-#include <linux/compat.h>
 #include <kx/bridge.h>
 
 static_assert(sizeof(unsigned long long) == sizeof(u64));
@@ -14,9 +13,4 @@ unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long
 unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n)
 {
 	return copy_to_user(u64_to_user_ptr(to), from, n);
-}
-
-int kx_in_compat_syscall(void)
-{
-	return in_compat_syscall();
 }

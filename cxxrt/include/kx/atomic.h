@@ -120,9 +120,6 @@ public:
 		return true;
 	}
 
-	/* For layouts shared with userspace or C (e.g. a ring header field). */
-	[[nodiscard]] T *raw() { return &v_; }
-
 private:
 	T v_;
 };

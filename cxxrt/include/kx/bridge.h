@@ -53,12 +53,10 @@ int kx_mutex_is_locked(void *lock);
 void kx_mutex_assert_held(void *lock);
 
 int kx_irqs_disabled(void);
-void kx_might_sleep(void);
 
 /* User memory: each returns the number of bytes NOT copied (0 = success). */
 unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n);
 unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n);
-int kx_in_compat_syscall(void);
 
 /* Log and warn.  kx_warn() is WARN(1, ...); kx_bug() is BUG(). */
 void kx_log(int level, const char *fmt, ...) KX_PRINTF(2, 3);

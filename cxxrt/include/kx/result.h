@@ -102,12 +102,6 @@ private:
 	bool has_value_;
 };
 
-/* Success of a Result<void>. */
-[[nodiscard]] inline Result<void> ok()
-{
-	return {};
-}
-
 /* The one place a Result becomes what a syscall returns. */
 template <typename T>
 [[nodiscard]] inline long to_long(Result<T> &&r)
