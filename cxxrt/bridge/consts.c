@@ -13,6 +13,11 @@
 #include <linux/lockdep_types.h>
 #include <linux/kern_levels.h>
 #include <linux/mm.h>
+#include <linux/percpu-refcount.h>
+#include <linux/refcount.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <linux/wait.h>
 
 /* lockdep's key is an empty struct without CONFIG_LOCKDEP; C++ wants >= 1. */
 #define SIZE_AT_LEAST_1(t) (sizeof(t) ? sizeof(t) : 1)
@@ -26,6 +31,15 @@ static void __used kx_consts(void)
 	DEFINE(KX_ALIGNOF_MUTEX, __alignof__(struct mutex));
 	DEFINE(KX_SIZEOF_LOCK_CLASS_KEY, SIZE_AT_LEAST_1(struct lock_class_key));
 	DEFINE(KX_ALIGNOF_LOCK_CLASS_KEY, __alignof__(struct lock_class_key));
+	DEFINE(KX_SIZEOF_PERCPU_REF, sizeof(struct percpu_ref));
+	DEFINE(KX_ALIGNOF_PERCPU_REF, __alignof__(struct percpu_ref));
+	DEFINE(KX_SIZEOF_REFCOUNT, sizeof(refcount_t));
+	DEFINE(KX_SIZEOF_COMPLETION, sizeof(struct completion));
+	DEFINE(KX_ALIGNOF_COMPLETION, __alignof__(struct completion));
+	DEFINE(KX_SIZEOF_RCU_WORK, sizeof(struct rcu_work));
+	DEFINE(KX_ALIGNOF_RCU_WORK, __alignof__(struct rcu_work));
+	DEFINE(KX_SIZEOF_WAIT_QUEUE_HEAD, sizeof(struct wait_queue_head));
+	DEFINE(KX_ALIGNOF_WAIT_QUEUE_HEAD, __alignof__(struct wait_queue_head));
 	BLANK();
 
 	COMMENT("Allocation flags");
@@ -69,6 +83,7 @@ static void __used kx_consts(void)
 	DEFINE(KX_EOPNOTSUPP, EOPNOTSUPP);
 	DEFINE(KX_ECANCELED, ECANCELED);
 	DEFINE(KX_EINPROGRESS, EINPROGRESS);
+	DEFINE(KX_ETIME, ETIME);
 	DEFINE(KX_ERESTARTSYS, ERESTARTSYS);
 	DEFINE(KX_ERESTARTNOINTR, ERESTARTNOINTR);
 	DEFINE(KX_ERESTARTNOHAND, ERESTARTNOHAND);

@@ -41,6 +41,11 @@ void kx_test_user_address_arithmetic(struct kunit *test);
 void kx_test_utility_move_forward(struct kunit *test);
 void kx_test_utility_overflow(struct kunit *test);
 void kx_test_utility_container_of(struct kunit *test);
+void kx_test_percpu_ref_lifecycle(struct kunit *test);
+void kx_test_refcount(struct kunit *test);
+void kx_test_completion(struct kunit *test);
+void kx_test_waitqueue(struct kunit *test);
+void kx_test_rcu_work(struct kunit *test);
 
 /* kaio_selfcheck.ko: a failing expectation and a WARN_ON, from C++. */
 void kx_selfcheck_fail(struct kunit *test);

@@ -38,6 +38,11 @@ static struct kunit_case kx_runtime_cases[] = {
 	KUNIT_CASE(kx_test_utility_move_forward),
 	KUNIT_CASE(kx_test_utility_overflow),
 	KUNIT_CASE(kx_test_utility_container_of),
+	KUNIT_CASE(kx_test_percpu_ref_lifecycle),
+	KUNIT_CASE(kx_test_refcount),
+	KUNIT_CASE(kx_test_completion),
+	KUNIT_CASE(kx_test_waitqueue),
+	KUNIT_CASE(kx_test_rcu_work),
 	{}
 };
 

@@ -54,6 +54,52 @@ void kx_mutex_assert_held(void *lock);
 
 int kx_irqs_disabled(void);
 
+/*
+ * Lifetimes.  Kernel objects C++ embeds as storage of the KX_SIZEOF_*
+ * sizes; the struct types are opaque here.
+ */
+struct percpu_ref;
+struct work_struct;
+struct workqueue_struct;
+
+int kx_percpu_ref_init(struct percpu_ref *ref, void (*release)(struct percpu_ref *ref),
+		       unsigned int gfp);
+void kx_percpu_ref_exit(struct percpu_ref *ref);
+void kx_percpu_ref_get(struct percpu_ref *ref);
+void kx_percpu_ref_put(struct percpu_ref *ref);
+int kx_percpu_ref_tryget_live(struct percpu_ref *ref);
+void kx_percpu_ref_kill(struct percpu_ref *ref);
+int kx_percpu_ref_is_zero(struct percpu_ref *ref);
+
+void kx_refcount_set(void *ref, unsigned int value);
+void kx_refcount_inc(void *ref);
+int kx_refcount_dec_and_test(void *ref);
+unsigned int kx_refcount_read(void *ref);
+
+void kx_completion_init(void *done);
+void kx_completion_complete(void *done);
+void kx_completion_wait(void *done);
+int kx_completion_done(void *done);
+
+/* Wait queues, RCU, deferred work. */
+void kx_waitqueue_init(void *wq, const char *name, void *key);
+void kx_wake_up(void *wq);
+void kx_wake_up_all(void *wq);
+int kx_waitqueue_active(void *wq);
+int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout_ns);
+int kx_signal_pending(void);
+
+void kx_rcu_read_lock(void);
+void kx_rcu_read_unlock(void);
+void kx_synchronize_rcu(void);
+void kx_rcu_barrier(void);
+
+struct workqueue_struct *kx_workqueue_create(const char *name);
+void kx_workqueue_destroy(struct workqueue_struct *wq);
+void kx_queue_rcu_work(struct workqueue_struct *wq, void *rwork,
+		       void (*fn)(struct work_struct *work));
+void *kx_rcu_work_of(struct work_struct *work);
+
 /* User memory: each returns the number of bytes NOT copied (0 = success). */
 unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n);
 unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n);

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sleeping and deferring: wait queues, RCU read sections, and rcu_work on
+ * a workqueue of the module's own.
+ */
+#pragma once
+
+#include <kx/bridge.h>
+#include <kx/consts.h>
+#include <kx/lock.h>
+#include <kx/result.h>
+#include <kx/utility.h>
+
+namespace kx {
+
+enum class Wait {
+	Ready,		/* the condition became true */
+	TimedOut,	/* the timeout expired first */
+	Interrupted,	/* a signal is pending (-ERESTARTSYS) */
+};
+
+class WaitQueue : Pinned {
+public:
+	WaitQueue() = default;
+
+	/* init_waitqueue_head(); use KX_LOCK_INIT() for a class per site. */
+	void init(const char *name, LockClass &cls) { kx_waitqueue_init(storage_, name, cls.key); }
+
+	void wake_up() { kx_wake_up(storage_); }
+	void wake_up_all() { kx_wake_up_all(storage_); }
+	[[nodiscard]] bool active() { return kx_waitqueue_active(storage_); }
+
+	/*
+	 * Sleep interruptibly until @ready() holds, at most @timeout_ns
+	 * (negative: no limit), on an hrtimer as wait_event_interruptible_hrtimeout().
+	 */
+	template <typename F>
+	[[nodiscard]] Wait wait_interruptible(F &&ready, s64 timeout_ns)
+	{
+		const int r = kx_wait_event_interruptible(storage_, &call<remove_reference_t<F>>, &ready,
+							  timeout_ns);
+		if (r == 0)
+			return Wait::Ready;
+		return r == -KX_ETIME ? Wait::TimedOut : Wait::Interrupted;
+	}
+
+private:
+	template <typename F>
+	static int call(void *f)
+	{
+		return (*static_cast<F *>(f))() ? 1 : 0;
+	}
+
+	alignas(KX_ALIGNOF_WAIT_QUEUE_HEAD) unsigned char storage_[KX_SIZEOF_WAIT_QUEUE_HEAD];
+};
+
+/* rcu_read_lock() ... rcu_read_unlock() */
+class RcuReadGuard : Pinned {
+public:
+	[[nodiscard]] RcuReadGuard() { kx_rcu_read_lock(); }
+	~RcuReadGuard() { kx_rcu_read_unlock(); }
+};
+
+class Workqueue : Pinned {
+public:
+	Workqueue() = default;
+
+	[[nodiscard]] Result<void> create(const char *name)
+	{
+		wq_ = kx_workqueue_create(name);
+		return wq_ ? Result<void>() : err::ENOMEM;
+	}
+
+	/* Drains: waits for queued and running work, then frees. */
+	void destroy()
+	{
+		if (wq_)
+			kx_workqueue_destroy(exchange(wq_, nullptr));
+	}
+
+	[[nodiscard]] struct workqueue_struct *raw() { return wq_; }
+
+private:
+	struct workqueue_struct *wq_ = nullptr;
+};
+
+/* Work that runs in process context after an RCU grace period. */
+class RcuWork : Pinned {
+public:
+	using Fn = void (*)(struct work_struct *work);
+
+	RcuWork() = default;
+
+	void queue(Workqueue &wq, Fn fn) { kx_queue_rcu_work(wq.raw(), storage_, fn); }
+
+	template <typename T>
+	[[nodiscard]] static T *owner(struct work_struct *work, RcuWork T::*member)
+	{
+		return container_of(static_cast<RcuWork *>(kx_rcu_work_of(work)), member);
+	}
+
+private:
+	alignas(KX_ALIGNOF_RCU_WORK) unsigned char storage_[KX_SIZEOF_RCU_WORK];
+};
+
+} // namespace kx

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: kx::WaitQueue, kx::RcuReadGuard, kx::RcuWork on a kx::Workqueue. */
+#include <kx/atomic.h>
+#include <kx/refs.h>
+#include <kx/sched.h>
+#include "kunit_bridge.h"
+
+using namespace kx;
+
+namespace {
+
+struct Deferred {
+	Atomic<int> ran;
+	Completion done;
+	RcuWork work;
+};
+
+void deferred_fn(struct work_struct *work)
+{
+	Deferred *d = RcuWork::owner(work, &Deferred::work);
+	d->ran.inc();
+	d->done.complete();
+}
+
+} // namespace
+
+KX_TEST(kx_test_waitqueue)
+{
+	WaitQueue wq;
+	KX_LOCK_INIT(wq);
+	KX_EXPECT(test, !wq.active());
+
+	int calls = 0;
+	Wait w = wq.wait_interruptible([&] { return ++calls > 0; }, 1000000);
+	KX_EXPECT(test, w == Wait::Ready);
+	KX_EXPECT_EQ(test, calls, 1);	/* true at once: no sleep */
+
+	w = wq.wait_interruptible([] { return false; }, 1000000);	/* 1 ms */
+	KX_EXPECT(test, w == Wait::TimedOut);
+	wq.wake_up();
+	wq.wake_up_all();
+}
+
+KX_TEST(kx_test_rcu_work)
+{
+	Workqueue wq;
+	Result<void> r = wq.create("kx_test_wq");
+	KX_EXPECT(test, r.ok());
+	if (!r.ok())
+		return;
+	Deferred d;
+	{
+		RcuReadGuard g;
+		d.work.queue(wq, deferred_fn);
+	}
+	d.done.wait();
+	KX_EXPECT_EQ(test, d.ran.load(), 1);
+	wq.destroy();
+	KX_EXPECT(test, wq.raw() == nullptr);
+}
