@@ -28,6 +28,7 @@ public:
 
 	void wake_up() { kx_wake_up(storage_); }
 	void wake_up_all() { kx_wake_up_all(storage_); }
+	/* waitqueue_active(): order the condition's store before it with smp_mb(). */
 	[[nodiscard]] bool active() { return kx_waitqueue_active(storage_); }
 
 	/*
