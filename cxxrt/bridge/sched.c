@@ -27,12 +27,9 @@ void kx_wake_up_all(void *wq)
 	wake_up_all((struct wait_queue_head *)wq);
 }
 
-/*
- * The caller orders its condition store before this check with a full
- * barrier (smp_mb()), pairing with the waiter's set_current_state().
- */
 int kx_waitqueue_active(void *wq)
 {
+	/* The caller's smp_mb() pairs with the waiter's set_current_state(). */
 	return waitqueue_active((struct wait_queue_head *)wq);
 }
 
