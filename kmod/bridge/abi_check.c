@@ -6,6 +6,7 @@
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
 #include <linux/kaio.h>
+#include <linux/aio_abi.h>
 #include <kaio/abi.h>
 
 #define SAME_FIELD(a, b, f)                                                   \
@@ -52,3 +53,12 @@ SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, nr);
 SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, events);
 SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, timeout);
 SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, usig);
+
+SAME_SIZE(io_event, kaio_abi_io_event);
+SAME_FIELD(io_event, kaio_abi_io_event, data);
+SAME_FIELD(io_event, kaio_abi_io_event, obj);
+SAME_FIELD(io_event, kaio_abi_io_event, res);
+SAME_FIELD(io_event, kaio_abi_io_event, res2);
+
+/* The ring header is one io_event long, so slot i sits at (i + 1) * 32. */
+static_assert(sizeof(struct kaio_abi_ring) == sizeof(struct io_event));

@@ -5,6 +5,8 @@
  */
 #include <linux/kbuild.h>
 #include <linux/kaio.h>
+#include <linux/mmu_notifier.h>
+#include <linux/aio_abi.h>
 
 static void __used kaio_consts(void)
 {
@@ -24,4 +26,9 @@ static void __used kaio_consts(void)
 	DEFINE(KAIO_GEN_FEAT_GETEVENTS, KAIO_FEAT_GETEVENTS);
 	DEFINE(KAIO_GEN_FEAT_PGETEVENTS, KAIO_FEAT_PGETEVENTS);
 	DEFINE(KAIO_GEN_FEAT_COMPAT, KAIO_FEAT_COMPAT);
+	BLANK();
+
+	COMMENT("Kernel objects the core embeds");
+	DEFINE(KAIO_GEN_SIZEOF_MMU_NOTIFIER, sizeof(struct mmu_notifier));
+	DEFINE(KAIO_GEN_ALIGNOF_MMU_NOTIFIER, __alignof__(struct mmu_notifier));
 }

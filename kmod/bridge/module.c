@@ -4,26 +4,35 @@
 #include <linux/init.h>
 #include <kaio/bridge.h>
 #include "miscdev.h"
+#include "sysctl.h"
 
 static int __init kaio_init(void)
 {
 	int err;
 
-	err = kaio_core_init();
+	err = kaio_sysctl_init();
 	if (err)
 		return err;
+	err = kaio_core_init();
+	if (err)
+		goto sysctl;
 	err = kaio_miscdev_register();
-	if (err) {
-		kaio_core_exit();
-		return err;
-	}
+	if (err)
+		goto core;
 	return 0;
+
+core:
+	kaio_core_exit();
+sysctl:
+	kaio_sysctl_exit();
+	return err;
 }
 
 static void __exit kaio_exit(void)
 {
 	kaio_miscdev_deregister();
 	kaio_core_exit();
+	kaio_sysctl_exit();
 }
 
 module_init(kaio_init);

@@ -85,13 +85,54 @@ private:
 template <typename T, typename... Args>
 [[nodiscard]] Result<Own<T>> make(Gfp gfp, Args &&...args)
 {
-	static_assert(alignof(T) <= 8 || alignof(T) <= sizeof(T),
-		      "kmalloc aligns to the size's power of two, at least 8");
+	static_assert(alignof(T) <= 8, "kmalloc only promises 8; use a kx::SlabCache");
 	void *mem = kx_kmalloc(sizeof(T), gfp.bits);
 	if (!mem)
 		return err::ENOMEM;
 	return Own<T>(new (mem) T(forward<Args>(args)...));
 }
+
+/*
+ * A slab cache of T (kmem_cache): cache-line aligned objects of one type,
+ * as the kernel keeps hot, often allocated objects.  Objects are made with
+ * make() and destroyed with free(); the cache outlives all of them.
+ */
+template <typename T>
+class SlabCache : Pinned {
+public:
+	SlabCache() = default;
+
+	[[nodiscard]] Result<void> create(const char *name)
+	{
+		cache_ = kx_slab_create(name, sizeof(T), alignof(T));
+		return cache_ ? Result<void>() : err::ENOMEM;
+	}
+
+	/* kmem_cache_destroy(): every object must have been destroyed. */
+	void destroy()
+	{
+		if (cache_)
+			kx_slab_destroy(exchange(cache_, nullptr));
+	}
+
+	template <typename... Args>
+	[[nodiscard]] Result<T *> make(Gfp gfp, Args &&...args)
+	{
+		void *mem = kx_slab_alloc(cache_, gfp.bits);
+		if (!mem)
+			return err::ENOMEM;
+		return new (mem) T(forward<Args>(args)...);
+	}
+
+	void free(T *obj)
+	{
+		obj->~T();
+		kx_slab_free(cache_, obj);
+	}
+
+private:
+	struct kmem_cache *cache_ = nullptr;
+};
 
 /*
  * An owned array of trivially destructible elements, e.g. a page-pointer

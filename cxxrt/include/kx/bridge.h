@@ -27,6 +27,14 @@ extern "C" {
 /* Memory: kmalloc/kfree.  kx_kmalloc() returns NULL on failure. */
 void *kx_kmalloc(unsigned long size, unsigned int gfp);
 void kx_kfree(const void *ptr);
+/* alloc_percpu(): zeroed per-CPU storage; NULL on failure. */
+void *kx_alloc_percpu(unsigned long size, unsigned long align);
+void kx_free_percpu(void *ptr);
+struct kmem_cache;
+struct kmem_cache *kx_slab_create(const char *name, unsigned long size, unsigned long align);
+void kx_slab_destroy(struct kmem_cache *cache);
+void *kx_slab_alloc(struct kmem_cache *cache, unsigned int gfp);	/* NULL on failure */
+void kx_slab_free(struct kmem_cache *cache, void *obj);
 
 /*
  * Locks.  @lock points at storage of KX_SIZEOF_SPINLOCK / KX_SIZEOF_MUTEX

@@ -52,4 +52,32 @@ struct kaio_abi_pgetevents_args {
 	__UINT64_TYPE__ usig;
 };
 
+/* <linux/aio_abi.h> struct io_event: one completion, one ring slot. */
+struct kaio_abi_io_event {
+	__UINT64_TYPE__ data;
+	__UINT64_TYPE__ obj;
+	__INT64_TYPE__ res;
+	__INT64_TYPE__ res2;
+};
+
+/*
+ * The completion ring's header, at the start of the mapping whose address
+ * is the context id: the layout fs/aio.c gives userspace (libaio and fio
+ * read it), followed by the io_event slots.
+ */
+struct kaio_abi_ring {
+	__UINT32_TYPE__ id;		/* index in the owning mm's context table */
+	__UINT32_TYPE__ nr;		/* number of io_event slots */
+	__UINT32_TYPE__ head;		/* consumer index, written by userspace too */
+	__UINT32_TYPE__ tail;		/* producer index */
+	__UINT32_TYPE__ magic;
+	__UINT32_TYPE__ compat_features;
+	__UINT32_TYPE__ incompat_features;
+	__UINT32_TYPE__ header_length;	/* sizeof(struct kaio_abi_ring) */
+};
+
+#define KAIO_RING_MAGIC			0xa10a10a1
+#define KAIO_RING_COMPAT_FEATURES	1
+#define KAIO_RING_INCOMPAT_FEATURES	0
+
 #endif /* KAIO_ABI_H */

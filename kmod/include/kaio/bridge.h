@@ -15,6 +15,11 @@ extern "C" {
 #endif
 
 struct file;
+struct page;
+struct folio;
+struct address_space;
+struct mm_struct;
+struct mmu_notifier;
 
 /* Module lifetime: init runs before /dev/kaio exists, exit after it is gone. */
 int kaio_core_init(void);
@@ -24,6 +29,48 @@ void kaio_core_exit(void);
 int kaio_core_open(struct file *file);
 int kaio_core_release(struct file *file);
 long kaio_core_ioctl(struct file *file, unsigned int cmd, unsigned long arg, int compat);
+
+/*
+ * The ring (kmod/bridge/aiofs.c).  A ring file's mapping carries its
+ * context (@ctx) for migration until kaio_ring_file_put().
+ */
+int kaio_core_ring_mremap(struct file *file, struct mm_struct *mm, unsigned long new_start);
+int kaio_core_ring_migrate(void *ctx, struct address_space *mapping, struct folio *dst,
+			   struct folio *src);
+
+struct file *kaio_ring_file_create(void *ctx, unsigned long nr_pages);	/* NULL: -ENOMEM */
+void kaio_ring_file_put(struct file *file);
+struct page *kaio_ring_page_create(struct file *file, unsigned long index);	/* zeroed */
+void kaio_page_put(struct page *page);
+void *kaio_page_map(struct page *page);
+void kaio_page_unmap(void *addr);
+long kaio_ring_mmap_user(struct file *file, unsigned long size);	/* address or -errno */
+void kaio_ring_munmap_user(unsigned long addr, unsigned long size);
+int kaio_folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
+			       struct folio *src);
+void kaio_folio_migrate_copy(struct folio *dst, struct folio *src);
+void kaio_folio_put(struct folio *folio);
+struct page *kaio_folio_page(struct folio *folio);
+unsigned long kaio_folio_index(struct folio *folio);
+
+/*
+ * The address space (kmod/bridge/mm.c): one mmu_notifier per mm that uses
+ * kaio, allocated by the core (alloc/free) and told when the mm goes away.
+ */
+struct mmu_notifier *kaio_core_mm_alloc(struct mm_struct *mm);
+void kaio_core_mm_free(struct mmu_notifier *mn);
+void kaio_core_mm_release(struct mmu_notifier *mn);
+
+struct mm_struct *kaio_current_mm(void);
+struct mmu_notifier *kaio_mm_notifier_get(void);	/* current->mm's; NULL on failure */
+void kaio_mm_notifier_put(struct mmu_notifier *mn);
+void kaio_mm_notifier_synchronize(void);
+unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
+unsigned int kaio_num_possible_cpus(void);
+
+/* The quota (kmod/bridge/sysctl.c): /proc/sys/fs/kaio/aio-{nr,max-nr}. */
+extern unsigned long kaio_aio_nr;
+extern unsigned long kaio_aio_max_nr;
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ring's pseudo filesystem and files.
+ *
+ * Each context's completion ring is a file on a filesystem of kaio's own:
+ * mounted internally, never registered (so never user-mountable),
+ * SB_I_NOEXEC (so the ring can never become executable, CVE-2016-10044).
+ * The file's anonymous inode holds the ring pages in its page cache;
+ * migration of those pages and mremap() of the mapping call into the core.
+ *
+ * Module lifetime: the mount is pinned (simple_pin_fs()) while any ring
+ * file exists, and its superblock holds a reference on the filesystem type,
+ * whose owner is this module.  So a ring file, and every mapping of it,
+ * keeps the module loaded until the file's last fput() has torn down the
+ * inode and the superblock; the ring files' own fops therefore carry no
+ * owner (alloc_file_pseudo() takes no module reference for them).
+ */
+#include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/pseudo_fs.h>
+#include <linux/mount.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagemap.h>
+#include <linux/migrate.h>
+#include <linux/highmem.h>
+#include <kaio/abi.h>
+#include <kaio/bridge.h>
+
+
+static struct vfsmount *kaio_mnt;
+static int kaio_mnt_count;
+
+static int kaio_ring_mremap(struct vm_area_struct *vma)
+{
+	return kaio_core_ring_mremap(vma->vm_file, vma->vm_mm, vma->vm_start);
+}
+
+static const struct vm_operations_struct kaio_ring_vm_ops = {
+	.mremap = kaio_ring_mremap,
+	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+static int kaio_ring_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_flags |= VM_DONTEXPAND;
+	vma->vm_ops = &kaio_ring_vm_ops;
+	return 0;
+}
+
+static const struct file_operations kaio_ring_fops = {
+	.mmap = kaio_ring_mmap,
+};
+
+/*
+ * mapping->private_lock keeps the context alive against its teardown
+ * (kaio_ring_file_put() clears private_data under it); the core does the
+ * rest under its own locks.
+ */
+static int kaio_ring_migrate_folio(struct address_space *mapping, struct folio *dst,
+				   struct folio *src, enum migrate_mode mode)
+{
+	void *ctx;
+	int rc;
+
+	/* The copy must happen under the core's completion lock. */
+	if (mode == MIGRATE_SYNC_NO_COPY)
+		return -EINVAL;
+
+	spin_lock(&mapping->private_lock);
+	ctx = mapping->private_data;
+	rc = ctx ? kaio_core_ring_migrate(ctx, mapping, dst, src) : -EINVAL;
+	spin_unlock(&mapping->private_lock);
+	return rc;
+}
+
+static const struct address_space_operations kaio_ring_aops = {
+	.dirty_folio = noop_dirty_folio,
+	.migrate_folio = kaio_ring_migrate_folio,
+};
+
+static int kaio_init_fs_context(struct fs_context *fc)
+{
+	if (!init_pseudo(fc, KAIO_RING_MAGIC))
+		return -ENOMEM;
+	fc->s_iflags |= SB_I_NOEXEC;
+	return 0;
+}
+
+static struct file_system_type kaio_fs_type = {
+	.owner = THIS_MODULE,
+	.name = "kaio",
+	.init_fs_context = kaio_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+struct file *kaio_ring_file_create(void *ctx, unsigned long nr_pages)
+{
+	struct inode *inode;
+	struct file *file;
+
+	if (simple_pin_fs(&kaio_fs_type, &kaio_mnt, &kaio_mnt_count))
+		return NULL;
+	inode = alloc_anon_inode(kaio_mnt->mnt_sb);
+	if (IS_ERR(inode))
+		goto unpin;
+	inode->i_mapping->a_ops = &kaio_ring_aops;
+	inode->i_mapping->private_data = ctx;
+	inode->i_size = PAGE_SIZE * nr_pages;
+
+	file = alloc_file_pseudo(inode, kaio_mnt, "[aio]", O_RDWR, &kaio_ring_fops);
+	if (!IS_ERR(file))
+		return file;
+	iput(inode);
+unpin:
+	simple_release_fs(&kaio_mnt, &kaio_mnt_count);
+	return NULL;
+}
+
+void kaio_ring_file_put(struct file *file)
+{
+	struct address_space *mapping = file->f_mapping;
+
+	truncate_setsize(file_inode(file), 0);
+	/* From here on migration cannot reach the context. */
+	spin_lock(&mapping->private_lock);
+	mapping->private_data = NULL;
+	spin_unlock(&mapping->private_lock);
+	/* The file keeps its own mount reference until its final fput. */
+	fput(file);
+	simple_release_fs(&kaio_mnt, &kaio_mnt_count);
+}
+
+struct page *kaio_ring_page_create(struct file *file, unsigned long index)
+{
+	struct page *page;
+
+	page = find_or_create_page(file->f_mapping, index, GFP_HIGHUSER | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	SetPageUptodate(page);
+	unlock_page(page);
+	return page;
+}
+
+void kaio_page_put(struct page *page)
+{
+	put_page(page);
+}
+
+void *kaio_page_map(struct page *page)
+{
+	return kmap_local_page(page);
+}
+
+void kaio_page_unmap(void *addr)
+{
+	kunmap_local(addr);
+}
+
+long kaio_ring_mmap_user(struct file *file, unsigned long size)
+{
+	return (long)vm_mmap(file, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+}
+
+void kaio_ring_munmap_user(unsigned long addr, unsigned long size)
+{
+	vm_munmap(addr, size);
+}
+
+int kaio_folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
+			       struct folio *src)
+{
+	int rc;
+
+	folio_get(dst);
+	rc = folio_migrate_mapping(mapping, dst, src, 1);
+	if (rc != MIGRATEPAGE_SUCCESS)
+		folio_put(dst);
+	return rc;
+}
+
+void kaio_folio_migrate_copy(struct folio *dst, struct folio *src)
+{
+	folio_migrate_copy(dst, src);
+}
+
+void kaio_folio_put(struct folio *folio)
+{
+	folio_put(folio);
+}
+
+struct page *kaio_folio_page(struct folio *folio)
+{
+	return &folio->page;
+}
+
+unsigned long kaio_folio_index(struct folio *folio)
+{
+	return folio->index;
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-address-space state: the table of an mm's contexts (fs/aio.c keeps it
+ * in mm->ioctx_table, which belongs to the built-in AIO), found by mm
+ * through an RCU hash, and the mmu_notifier that tells us when the mm dies.
+ *
+ * An MmState is made by the first io_setup() of an mm and lives until the
+ * mm's exit (->release) or module exit, whichever comes first.
+ */
+#pragma once
+
+#include <kaio/bridge.h>
+#include <kaio/consts.h>
+#include <kx/atomic.h>
+#include <kx/lock.h>
+#include <kx/result.h>
+#include <kx/sched.h>
+
+namespace kaio {
+
+class Ctx;
+
+/* An RCU-replaced array of context slots; a slot's index is the ring's id. */
+struct CtxTable {
+	unsigned int nr;
+	kx::Atomic<Ctx *> slots[];
+};
+
+class MmState : kx::Pinned {
+public:
+	/* current->mm's state, made on first use. */
+	[[nodiscard]] static kx::Result<MmState *> get_current();
+	/* @mm's state, or nullptr; under RCU. */
+	[[nodiscard]] static MmState *find_rcu(struct mm_struct *mm);
+
+	/* Publish @ctx in a free slot (growing the table) and return the slot. */
+	[[nodiscard]] kx::Result<unsigned int> add(Ctx *ctx);
+	/* Mark @ctx dead and unpublish it; false if it already was dead. */
+	[[nodiscard]] bool unpublish(Ctx *ctx);
+	/* The context in slot @id, under RCU. */
+	[[nodiscard]] Ctx *slot_rcu(unsigned int id);
+
+	/* vm_ops->mremap of a ring mapping in this mm. */
+	[[nodiscard]] int ring_moved(struct file *ring, unsigned long new_start);
+
+	static kx::Result<void> init();
+	static void exit();
+
+	/* Callbacks of the notifier (see kmod/bridge/mm.c). */
+	static struct mmu_notifier *alloc(struct mm_struct *mm);
+	static void release(struct mmu_notifier *mn);
+	static void free(struct mmu_notifier *mn);
+
+	explicit MmState(struct mm_struct *mm) : mm_(mm) {}
+
+private:
+	static MmState *from(struct mmu_notifier *mn);
+	struct mmu_notifier *notifier() { return reinterpret_cast<struct mmu_notifier *>(&notifier_); }
+	void kill_all_and_wait();
+	static void unhash_and_put(MmState *state);
+	static void free_after_rcu(struct work_struct *work);
+
+	struct NotifierStorage {
+		alignas(KAIO_GEN_ALIGNOF_MMU_NOTIFIER) unsigned char bytes[KAIO_GEN_SIZEOF_MMU_NOTIFIER];
+	};
+	NotifierStorage notifier_;
+	struct mm_struct *mm_;
+	kx::SpinLock lock_;			/* writers of table_ (the kernel's ioctx_lock) */
+	kx::Atomic<CtxTable *> table_;
+	kx::Atomic<MmState *> hash_next_;
+	bool hashed_ = false;			/* under the hash lock */
+	kx::RcuWork free_work_;
+};
+
+/* The module's own workqueue: frees that must wait for an RCU grace period. */
+kx::Workqueue &free_wq();
+
+} // namespace kaio
