@@ -18,6 +18,7 @@
 #include <linux/completion.h>
 #include <linux/workqueue.h>
 #include <linux/wait.h>
+#include <linux/ktime.h>
 
 /* lockdep's key is an empty struct without CONFIG_LOCKDEP; C++ wants >= 1. */
 #define SIZE_AT_LEAST_1(t) (sizeof(t) ? sizeof(t) : 1)
@@ -52,6 +53,7 @@ static void __used kx_consts(void)
 	DEFINE(KX_KMALLOC_MAX_SIZE, KMALLOC_MAX_SIZE);
 	DEFINE(KX_PAGE_SIZE, PAGE_SIZE);
 	DEFINE(KX_PAGE_SHIFT, PAGE_SHIFT);
+	DEFINE(KX_KTIME_MAX, KTIME_MAX);
 	BLANK();
 
 	COMMENT("Log levels (the digit of KERN_*)");

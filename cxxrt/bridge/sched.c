@@ -36,15 +36,19 @@ int kx_waitqueue_active(void *wq)
 /*
  * wait_event_interruptible_hrtimeout() on a condition evaluated by the
  * caller: 0 when @cond returned true, -ETIME on timeout, -ERESTARTSYS on a
- * signal.  @timeout_ns < 0 waits without a timeout.
+ * signal.  @timeout is a relative ktime; KTIME_MAX waits without a timer.
  */
-int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout_ns)
+int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout)
 {
 	struct wait_queue_head *head = wq;
 
-	if (timeout_ns < 0)
-		return wait_event_interruptible(*head, cond(arg));
-	return wait_event_interruptible_hrtimeout(*head, cond(arg), ns_to_ktime(timeout_ns));
+	return wait_event_interruptible_hrtimeout(*head, cond(arg), timeout);
+}
+
+/* A condition that may sleep (take a mutex) in a wait loop, knowingly. */
+void kx_sched_annotate_sleep(void)
+{
+	sched_annotate_sleep();
 }
 
 int kx_signal_pending(void)

@@ -62,3 +62,17 @@ SAME_FIELD(io_event, kaio_abi_io_event, res2);
 
 /* The ring header is one io_event long, so slot i sits at (i + 1) * 32. */
 static_assert(sizeof(struct kaio_abi_ring) == sizeof(struct io_event));
+
+SAME_SIZE(iocb, kaio_abi_iocb);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_data);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_key);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_rw_flags);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_lio_opcode);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_reqprio);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_fildes);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_buf);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_nbytes);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_offset);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_reserved2);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_flags);
+SAME_FIELD(iocb, kaio_abi_iocb, aio_resfd);

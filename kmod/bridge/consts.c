@@ -7,6 +7,10 @@
 #include <linux/kaio.h>
 #include <linux/mmu_notifier.h>
 #include <linux/aio_abi.h>
+#include <linux/fs.h>
+#include <linux/blkdev.h>
+#include <linux/minmax.h>
+#include "fsync.h"
 
 static void __used kaio_consts(void)
 {
@@ -31,4 +35,19 @@ static void __used kaio_consts(void)
 	COMMENT("Kernel objects the core embeds");
 	DEFINE(KAIO_GEN_SIZEOF_MMU_NOTIFIER, sizeof(struct mmu_notifier));
 	DEFINE(KAIO_GEN_ALIGNOF_MMU_NOTIFIER, __alignof__(struct mmu_notifier));
+	COMMENT("A request's operation: a kiocb, or an fsync's work");
+	DEFINE(KAIO_GEN_SIZEOF_REQ_OP, max(sizeof(struct kiocb), sizeof(struct kaio_fsync)));
+	DEFINE(KAIO_GEN_ALIGNOF_REQ_OP, max(__alignof__(struct kiocb), __alignof__(struct kaio_fsync)));
+	DEFINE(KAIO_GEN_SIZEOF_BLK_PLUG, sizeof(struct blk_plug));
+	BLANK();
+
+	COMMENT("<linux/aio_abi.h>");
+	DEFINE(KAIO_GEN_IOCB_CMD_PREAD, IOCB_CMD_PREAD);
+	DEFINE(KAIO_GEN_IOCB_CMD_PWRITE, IOCB_CMD_PWRITE);
+	DEFINE(KAIO_GEN_IOCB_CMD_PREADV, IOCB_CMD_PREADV);
+	DEFINE(KAIO_GEN_IOCB_CMD_PWRITEV, IOCB_CMD_PWRITEV);
+	DEFINE(KAIO_GEN_IOCB_CMD_FSYNC, IOCB_CMD_FSYNC);
+	DEFINE(KAIO_GEN_IOCB_CMD_FDSYNC, IOCB_CMD_FDSYNC);
+	DEFINE(KAIO_GEN_IOCB_FLAG_RESFD, IOCB_FLAG_RESFD);
+	DEFINE(KAIO_GEN_IOCB_FLAG_IOPRIO, IOCB_FLAG_IOPRIO);
 }

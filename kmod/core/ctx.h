@@ -70,6 +70,32 @@ public:
 	/* vm_ops->mremap moved the ring (under the mm state's lock). */
 	bool move_mapping(unsigned long new_start);
 
+	unsigned int nr_events() const { return nr_events_; }
+
+	/* Ring slots (ring.cpp): one is taken per submitted request. */
+	[[nodiscard]] bool get_slot();
+	void put_slots(unsigned int nr);
+
+	/* A request's hold on the context. */
+	void reqs_get() { reqs_.get(); }
+	void reqs_put() { reqs_.put(); }
+
+	/* Post a completion to the ring and wake whoever waits (aio_complete()). */
+	void post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd);
+
+	/*
+	 * Copy up to @nr events to @out from the ring (aio_read_events_ring()):
+	 * the number copied, or -EFAULT with the ring's head unchanged.
+	 */
+	[[nodiscard]] long read_ring(kx::u64 out, long nr);
+
+	/*
+	 * getevents' loop: wait (interruptibly, up to @timeout, a relative
+	 * ktime, or kx::WaitQueue::kForever; 0 polls once) until @min_nr
+	 * events were copied, an error, or a signal.
+	 */
+	[[nodiscard]] long read_events(long min_nr, long nr, kx::u64 out, kx::s64 timeout);
+
 	/* Ring page migration; see ring.cpp. */
 	int migrate_ring_page(struct address_space *mapping, struct folio *dst, struct folio *src);
 
@@ -85,6 +111,10 @@ private:
 	kx::Result<unsigned int> publish();
 	void free_ring();
 	void write_ring_id(unsigned int id);
+	bool take_cpu_slot();
+	void refill_slots(unsigned int head, unsigned int tail);
+	void refill_slots_from_user();
+	bool read_events_once(long min_nr, long nr, kx::u64 out, long *got);
 	void destroy_unpublished();
 
 	static void users_gone(struct percpu_ref *ref);

@@ -12,12 +12,14 @@
 
 #include "ctx.h"
 #include "mm.h"
+#include "req.h"
 
 namespace kaio {
 namespace {
 
 /* What this build serves; grows as the AIO operations land. */
-constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_COMPAT;
+constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_SUBMIT |
+			       KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS | KAIO_GEN_FEAT_COMPAT;
 
 kx::Result<long> ioctl_version(kx::UserPtr<kaio_abi_version> out)
 {
@@ -79,6 +81,85 @@ kx::Result<long> ioctl_destroy(kx::UserPtr<kaio_abi_destroy_args> uargs)
 	return 0L;
 }
 
+/* do_io_getevents(): @timeout as read_events() takes it. */
+kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events, kx::s64 timeout)
+{
+	Ctx *ctx = KX_TRY(Ctx::lookup(ctx_id));
+	long ret = -KX_EINVAL;
+	if (min_nr <= nr && min_nr >= 0)
+		ret = ctx->read_events(min_nr, nr, events, timeout);
+	ctx->put_user_ref();
+	if (ret < 0)
+		return kx::Error::from_errno(ret);
+	return ret;
+}
+
+/* A NULL timeout waits forever; otherwise a relative time, {0, 0} polls. */
+kx::Result<kx::s64> read_timeout(kx::u64 uts)
+{
+	if (!uts)
+		return kx::WaitQueue::kForever;
+	long long t;
+	if (kaio_get_timeout(uts, &t))
+		return kx::err::EFAULT;
+	return t;
+}
+
+/* io_getevents(ctx, min_nr, nr, events, timeout) */
+kx::Result<long> ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args> uargs)
+{
+	const kaio_abi_getevents_args a = KX_TRY(uargs.read());
+	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout));
+	auto got = getevents(a.ctx, a.min_nr, a.nr, a.events, timeout);
+	if (got.ok() && got.value() == 0 && kx_signal_pending())
+		return kx::err::EINTR;
+	return got;
+}
+
+/* The signal set argument: { const sigset_t *sigmask; size_t sigsetsize; }. */
+struct SigsetArg {
+	kx::u64 mask;
+	kx::u64 size;
+};
+
+kx::Result<SigsetArg> read_sigset_arg(kx::u64 usig, bool compat)
+{
+	if (!usig)
+		return SigsetArg{0, 0};
+	if (compat) {
+		struct {
+			kx::u32 mask, size;
+		} c = KX_TRY(kx::UserPtr<decltype(c)>(usig).read());
+		return SigsetArg{c.mask, c.size};
+	}
+	return KX_TRY(kx::UserPtr<SigsetArg>(usig).read());
+}
+
+/* io_pgetevents(ctx, min_nr, nr, events, timeout, usig) */
+kx::Result<long> ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args> uargs, bool compat)
+{
+	const kaio_abi_pgetevents_args a = KX_TRY(uargs.read());
+	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout));
+	const SigsetArg sig = KX_TRY(read_sigset_arg(a.usig, compat));
+	const int set = kaio_sigmask_set(sig.mask, sig.size, compat);
+	if (set)
+		return kx::Error::from_errno(set);
+
+	auto got = getevents(a.ctx, a.min_nr, a.nr, a.events, timeout);
+	const bool interrupted = kx_signal_pending();
+	kaio_sigmask_restore_unless(interrupted);
+	if (interrupted && got.ok() && got.value() == 0)
+		return kx::err::ERESTARTNOHAND;
+	return got;
+}
+
+/* io_submit(ctx, nr, iocbpp) */
+kx::Result<long> ioctl_submit(kx::UserPtr<kaio_abi_submit_args> uargs, bool compat)
+{
+	const kaio_abi_submit_args a = KX_TRY(uargs.read());
+	return io_submit(a.ctx, a.nr, a.iocbpp, compat);
+}
+
 kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 {
 	switch (cmd) {
@@ -88,6 +169,12 @@ kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 		return ioctl_setup(kx::UserPtr<kaio_abi_setup_args>(arg), compat);
 	case KAIO_GEN_IOC_DESTROY:
 		return ioctl_destroy(kx::UserPtr<kaio_abi_destroy_args>(arg));
+	case KAIO_GEN_IOC_SUBMIT:
+		return ioctl_submit(kx::UserPtr<kaio_abi_submit_args>(arg), compat);
+	case KAIO_GEN_IOC_GETEVENTS:
+		return ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args>(arg));
+	case KAIO_GEN_IOC_PGETEVENTS:
+		return ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args>(arg), compat);
 	default:
 		/* Including the AIO operations not served yet (see kFeatures). */
 		return kx::err::ENOTTY;
@@ -97,10 +184,17 @@ kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 kx::Result<void> init()
 {
 	KX_TRY(MmState::init());
-	auto cache = Ctx::init_cache();
-	if (cache.is_error())
+	auto ctxs = Ctx::init_cache();
+	if (ctxs.is_error()) {
 		MmState::exit();
-	return cache;
+		return ctxs;
+	}
+	auto reqs = init_req_cache();
+	if (reqs.is_error()) {
+		Ctx::destroy_cache();
+		MmState::exit();
+	}
+	return reqs;
 }
 
 } // namespace
@@ -115,6 +209,7 @@ extern "C" int kaio_core_init(void)
 extern "C" void kaio_core_exit(void)
 {
 	kaio::MmState::exit();
+	kaio::destroy_req_cache();
 	kaio::Ctx::destroy_cache();
 }
 

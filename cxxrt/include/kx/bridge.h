@@ -94,7 +94,8 @@ void kx_waitqueue_init(void *wq, const char *name, void *key);
 void kx_wake_up(void *wq);
 void kx_wake_up_all(void *wq);
 int kx_waitqueue_active(void *wq);
-int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout_ns);
+int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout);
+void kx_sched_annotate_sleep(void);
 int kx_signal_pending(void);
 
 void kx_rcu_read_lock(void);

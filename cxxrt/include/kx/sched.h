@@ -33,8 +33,10 @@ public:
 
 	/*
 	 * Sleep interruptibly until @ready() holds, at most @timeout_ns
-	 * (negative: no limit), on an hrtimer as wait_event_interruptible_hrtimeout().
+	 * (kForever: no timer), as wait_event_interruptible_hrtimeout().
 	 */
+	static constexpr s64 kForever = KX_KTIME_MAX;
+
 	template <typename F>
 	[[nodiscard]] Wait wait_interruptible(F &&ready, s64 timeout_ns)
 	{

@@ -52,6 +52,22 @@ struct kaio_abi_pgetevents_args {
 	__UINT64_TYPE__ usig;
 };
 
+/* <linux/aio_abi.h> struct iocb (little-endian field order). */
+struct kaio_abi_iocb {
+	__UINT64_TYPE__ aio_data;
+	__UINT32_TYPE__ aio_key;
+	__UINT32_TYPE__ aio_rw_flags;
+	__UINT16_TYPE__ aio_lio_opcode;
+	__INT16_TYPE__ aio_reqprio;
+	__UINT32_TYPE__ aio_fildes;
+	__UINT64_TYPE__ aio_buf;
+	__UINT64_TYPE__ aio_nbytes;
+	__INT64_TYPE__ aio_offset;
+	__UINT64_TYPE__ aio_reserved2;
+	__UINT32_TYPE__ aio_flags;
+	__UINT32_TYPE__ aio_resfd;
+};
+
 /* <linux/aio_abi.h> struct io_event: one completion, one ring slot. */
 struct kaio_abi_io_event {
 	__UINT64_TYPE__ data;

@@ -68,6 +68,47 @@ void kaio_mm_notifier_synchronize(void);
 unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
 unsigned int kaio_num_possible_cpus(void);
 
+/*
+ * Reads and writes (kmod/bridge/rw.c).  @kiocb is the operation storage
+ * (KAIO_GEN_SIZEOF_REQ_OP bytes) of a core request; kaio_core_rw_done() receives its result, from
+ * any context including hard interrupts.
+ */
+struct kiocb;
+struct eventfd_ctx;
+
+void kaio_core_rw_done(struct kiocb *kiocb, long res);
+int kaio_rw_prep(void *kiocb, struct file *file, long long pos, unsigned int rw_flags,
+		 int resfd, int set_ioprio, int ioprio);
+int kaio_rw_start(void *kiocb, int write, unsigned long long buf, unsigned long long nbytes,
+		  int vectored);
+struct file *kaio_fget(int fd);
+void kaio_fput(struct file *file);
+struct eventfd_ctx *kaio_eventfd_get(int fd, int *err);
+void kaio_eventfd_signal(struct eventfd_ctx *ctx);
+void kaio_eventfd_put(struct eventfd_ctx *ctx);
+
+/*
+ * fsync/fdatasync requests (kmod/bridge/fsync.c), in the same storage as a
+ * kiocb; kaio_core_fsync_done() receives the result, in process context.
+ */
+struct workqueue_struct;
+void kaio_core_fsync_done(void *storage, long res);
+int kaio_fsync_start(void *storage, struct workqueue_struct *wq, struct file *file, int datasync);
+
+/* Submission batches (kmod/bridge/plug.c). */
+void kaio_plug_start(void *plug);	/* @plug: KAIO_GEN_SIZEOF_BLK_PLUG bytes */
+void kaio_plug_finish(void *plug);
+
+/* io_pgetevents' signal mask (kmod/bridge/sigmask.c). */
+int kaio_sigmask_set(unsigned long long umask, unsigned long size, int compat);
+void kaio_sigmask_restore_unless(int interrupted);
+
+/* Timeouts and per-CPU data (kmod/bridge/time.c). */
+int kaio_get_timeout(unsigned long long uts, long long *ktime);	/* 0 or -EFAULT */
+unsigned long kaio_local_irq_save(void);
+void kaio_local_irq_restore(unsigned long flags);
+void *kaio_this_cpu_ptr(void *percpu);
+
 /* The quota (kmod/bridge/sysctl.c): /proc/sys/fs/kaio/aio-{nr,max-nr}. */
 extern unsigned long kaio_aio_nr;
 extern unsigned long kaio_aio_max_nr;

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_pgetevents()'s temporary signal mask: set_user_sigmask() and
+ * restore_saved_sigmask_unless(), which 6.1 does not export, rebuilt on
+ * sigprocmask() and the exported restore-sigmask helpers.
+ */
+#include <linux/signal.h>
+#include <linux/sched/signal.h>
+#include <linux/compat.h>
+#include <linux/uaccess.h>
+#include <kaio/bridge.h>
+
+/* Install *@umask (@size bytes) until the return to userspace; 0 or -errno. */
+int kaio_sigmask_set(unsigned long long umask, unsigned long size, int compat)
+{
+	sigset_t kmask;
+
+	if (!umask)
+		return 0;
+	if (size != sizeof(sigset_t))
+		return -EINVAL;
+#ifdef CONFIG_COMPAT
+	if (compat) {
+		if (get_compat_sigset(&kmask, u64_to_user_ptr(umask)))
+			return -EFAULT;
+	} else
+#endif
+	if (copy_from_user(&kmask, u64_to_user_ptr(umask), sizeof(kmask)))
+		return -EFAULT;
+
+	sigdelsetmask(&kmask, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	set_restore_sigmask();
+	current->saved_sigmask = current->blocked;
+	sigprocmask(SIG_SETMASK, &kmask, NULL);
+	return 0;
+}
+
+/*
+ * Put the old mask back now, unless a signal is about to be delivered: then
+ * the temporary mask stays in force for the handler and the signal code
+ * restores it (as pselect and ppoll do).
+ */
+void kaio_sigmask_restore_unless(int interrupted)
+{
+	if (interrupted)
+		return;
+	if (test_and_clear_restore_sigmask())
+		sigprocmask(SIG_SETMASK, &current->saved_sigmask, NULL);
+}
