@@ -14,18 +14,17 @@
 int kaio_sigmask_set(unsigned long long umask, unsigned long size, int compat)
 {
 	sigset_t kmask;
+	int fault;
 
 	if (!umask)
 		return 0;
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
-#ifdef CONFIG_COMPAT
-	if (compat) {
-		if (get_compat_sigset(&kmask, u64_to_user_ptr(umask)))
-			return -EFAULT;
-	} else
-#endif
-	if (copy_from_user(&kmask, u64_to_user_ptr(umask), sizeof(kmask)))
+	if (IS_ENABLED(CONFIG_COMPAT) && compat)
+		fault = get_compat_sigset(&kmask, u64_to_user_ptr(umask));
+	else
+		fault = copy_from_user(&kmask, u64_to_user_ptr(umask), sizeof(kmask)) ? -EFAULT : 0;
+	if (fault)
 		return -EFAULT;
 
 	sigdelsetmask(&kmask, sigmask(SIGKILL) | sigmask(SIGSTOP));
