@@ -19,7 +19,8 @@ namespace {
 
 /* What this build serves; grows as the AIO operations land. */
 constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_SUBMIT |
-			       KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS | KAIO_GEN_FEAT_COMPAT;
+			       KAIO_GEN_FEAT_CANCEL | KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS |
+			       KAIO_GEN_FEAT_COMPAT;
 
 kx::Result<long> ioctl_version(kx::UserPtr<kaio_abi_version> out)
 {
@@ -160,6 +161,25 @@ kx::Result<long> ioctl_submit(kx::UserPtr<kaio_abi_submit_args> uargs, bool comp
 	return io_submit(a.ctx, a.nr, a.iocbpp, compat);
 }
 
+/*
+ * io_cancel(ctx, iocb, result): the key is read before the context is
+ * looked up.  Nothing kaio serves today can be cancelled (reads, writes and
+ * fsync never can, as natively), so a valid request still gets EINVAL and
+ * @result is never written.
+ */
+kx::Result<long> ioctl_cancel(kx::UserPtr<kaio_abi_cancel_args> uargs)
+{
+	const kaio_abi_cancel_args a = KX_TRY(uargs.read());
+	const kx::u32 key = KX_TRY(kx::UserPtr<kaio_abi_iocb>(a.iocb)
+					   .field<kx::u32>(__builtin_offsetof(kaio_abi_iocb, aio_key))
+					   .read());
+	if (key != kIocbKey)
+		return kx::err::EINVAL;
+	Ctx *ctx = KX_TRY(Ctx::lookup(a.ctx));
+	ctx->put_user_ref();
+	return kx::err::EINVAL;
+}
+
 kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 {
 	switch (cmd) {
@@ -171,6 +191,8 @@ kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 		return ioctl_destroy(kx::UserPtr<kaio_abi_destroy_args>(arg));
 	case KAIO_GEN_IOC_SUBMIT:
 		return ioctl_submit(kx::UserPtr<kaio_abi_submit_args>(arg), compat);
+	case KAIO_GEN_IOC_CANCEL:
+		return ioctl_cancel(kx::UserPtr<kaio_abi_cancel_args>(arg));
 	case KAIO_GEN_IOC_GETEVENTS:
 		return ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args>(arg));
 	case KAIO_GEN_IOC_PGETEVENTS:

@@ -18,6 +18,9 @@ namespace kaio {
 
 class Ctx;
 
+/* The key a submitted iocb's aio_key is set to; io_cancel() checks it. */
+constexpr kx::u32 kIocbKey = 0;
+
 class Req : kx::Pinned {
 public:
 	explicit Req(Ctx *ctx) : ctx_(ctx), refs_(2) {}

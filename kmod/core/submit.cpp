@@ -19,9 +19,6 @@ kx::SlabCache<Req> g_req_cache;
 /* More iocbs than this in one call are submitted under a block plug. */
 constexpr long kPlugThreshold = 2;
 
-/* The key a submitted iocb's aio_key is set to; io_cancel() checks it. */
-constexpr kx::u32 kIocbKey = 0;
-
 /* A user iocb pointer from the caller's array (32-bit pointers for compat). */
 kx::Result<kx::u64> iocb_pointer(kx::u64 array, long i, bool compat)
 {
