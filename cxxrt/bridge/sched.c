@@ -5,6 +5,7 @@
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
 #include <linux/sched/signal.h>
+#include <linux/cpumask.h>
 #include <kx/bridge.h>
 #include <kx/consts.h>
 
@@ -54,6 +55,11 @@ void kx_sched_annotate_sleep(void)
 int kx_signal_pending(void)
 {
 	return signal_pending(current);
+}
+
+unsigned int kx_num_possible_cpus(void)
+{
+	return num_possible_cpus();
 }
 
 void kx_rcu_read_lock(void)

@@ -46,6 +46,8 @@ void kx_test_refcount(struct kunit *test);
 void kx_test_completion(struct kunit *test);
 void kx_test_waitqueue(struct kunit *test);
 void kx_test_rcu_work(struct kunit *test);
+void kaio_test_geometry_sizes(struct kunit *test);
+void kaio_test_geometry_limits(struct kunit *test);
 
 /* kaio_selfcheck.ko: a failing expectation and a WARN_ON, from C++. */
 void kx_selfcheck_fail(struct kunit *test);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* KUnit: kx::WaitQueue, kx::RcuReadGuard, kx::RcuWork on a kx::Workqueue. */
+#include <kx/alloc.h>
 #include <kx/atomic.h>
 #include <kx/refs.h>
 #include <kx/sched.h>
@@ -48,13 +49,20 @@ KX_TEST(kx_test_rcu_work)
 	KX_EXPECT(test, r.ok());
 	if (!r.ok())
 		return;
-	Deferred d;
+	/* Work objects live in the heap, as DEBUG_OBJECTS expects of them. */
+	Result<Own<Deferred>> made = make<Deferred>(gfp::KERNEL);
+	KX_EXPECT(test, made.ok());
+	if (!made.ok()) {
+		wq.destroy();
+		return;
+	}
+	Own<Deferred> d = made.release_value();
 	{
 		RcuReadGuard g;
-		d.work.queue(wq, deferred_fn);
+		d->work.queue(wq, deferred_fn);
 	}
-	d.done.wait();
-	KX_EXPECT_EQ(test, d.ran.load(), 1);
+	d->done.wait();
+	KX_EXPECT_EQ(test, d->ran.load(), 1);
 	wq.destroy();
 	KX_EXPECT(test, wq.raw() == nullptr);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kaio_test.ko: KUnit suites for the C++ runtime.  The tables are C (KUnit's
+ * kaio_test.ko: KUnit suites for the C++ runtime and the core's internals.  The tables are C (KUnit's
  * registration macros are kernel C); the cases are C++ (the *_test.cpp
  * files).  Loading the module runs every suite and prints KTAP.
  */
@@ -51,7 +51,18 @@ static struct kunit_suite kx_runtime_suite = {
 	.test_cases = kx_runtime_cases,
 };
 
-kunit_test_suite(kx_runtime_suite);
+static struct kunit_case kaio_core_cases[] = {
+	KUNIT_CASE(kaio_test_geometry_sizes),
+	KUNIT_CASE(kaio_test_geometry_limits),
+	{}
+};
+
+static struct kunit_suite kaio_core_suite = {
+	.name = "kaio_core",
+	.test_cases = kaio_core_cases,
+};
+
+kunit_test_suites(&kx_runtime_suite, &kaio_core_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests for kaio's C++ runtime");

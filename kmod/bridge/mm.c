@@ -64,8 +64,3 @@ unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size)
 {
 	return array_index_nospec(index, size);
 }
-
-unsigned int kaio_num_possible_cpus(void)
-{
-	return num_possible_cpus();
-}

@@ -54,7 +54,7 @@ void Ctx::destroy_cache()
 /* io_setup() after its argument checks (the sizing is in geometry.h). */
 kx::Result<Ctx *> Ctx::create(unsigned int asked)
 {
-	const unsigned int scaled = scaled_events(asked, kaio_num_possible_cpus());
+	const unsigned int scaled = scaled_events(asked, kx_num_possible_cpus());
 	if (scaled > kMaxScaledEvents)
 		return kx::err::EINVAL;
 	if (!scaled || asked > kx::read_once(kaio_aio_max_nr))
@@ -88,7 +88,7 @@ kx::Result<void> Ctx::init(unsigned int max_reqs, unsigned int scaled)
 	KX_TRY(setup_ring(scaled));
 
 	reqs_available_.store(static_cast<int>(nr_events_ - 1));
-	req_batch_ = req_batch(nr_events_, kaio_num_possible_cpus());
+	req_batch_ = req_batch(nr_events_, kx_num_possible_cpus());
 
 	KX_TRY(quota_charge(max_reqs_));
 	users_.get();	/* the io_setup() caller's, dropped by put_user_ref() */

@@ -97,6 +97,7 @@ int kx_waitqueue_active(void *wq);
 int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout);
 void kx_sched_annotate_sleep(void);
 int kx_signal_pending(void);
+unsigned int kx_num_possible_cpus(void);
 
 void kx_rcu_read_lock(void);
 void kx_rcu_read_unlock(void);

@@ -66,7 +66,6 @@ struct mmu_notifier *kaio_mm_notifier_get(void);	/* current->mm's; NULL on failu
 void kaio_mm_notifier_put(struct mmu_notifier *mn);
 void kaio_mm_notifier_synchronize(void);
 unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
-unsigned int kaio_num_possible_cpus(void);
 
 /*
  * Reads and writes (kmod/bridge/rw.c).  @kiocb is the operation storage
