@@ -60,8 +60,9 @@ static const struct file_operations kaio_ring_fops = {
  * (kaio_ring_file_put() clears private_data under it); the core does the
  * rest under its own locks.
  */
-static int kaio_ring_migrate_folio(struct address_space *mapping, struct folio *dst,
-				   struct folio *src, enum migrate_mode mode)
+static int kaio_ring_migrate_folio(struct address_space *mapping,
+				   struct folio *dst, struct folio *src,
+				   enum migrate_mode mode)
 {
 	void *ctx;
 	int rc;
@@ -174,13 +175,15 @@ void kaio_ring_munmap_user(unsigned long addr, unsigned long size)
 int kaio_folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 			       struct folio *src)
 {
-	int rc;
+	/* Beyond the page cache's, src has one more reference: the context's. */
+	const int extra = 1;
+	int ret;
 
 	folio_get(dst);
-	rc = folio_migrate_mapping(mapping, dst, src, 1);
-	if (rc != MIGRATEPAGE_SUCCESS)
+	ret = folio_migrate_mapping(mapping, dst, src, extra);
+	if (ret != MIGRATEPAGE_SUCCESS)
 		folio_put(dst);
-	return rc;
+	return ret;
 }
 
 void kaio_folio_migrate_copy(struct folio *dst, struct folio *src)

@@ -44,13 +44,15 @@ static int kaio_ioprio_check(int ioprio)
 
 static void kaio_rw_complete(struct kiocb *kiocb, long res)
 {
+	struct file *file = kiocb->ki_filp;
+
 	if (kiocb->ki_flags & IOCB_WRITE) {
-		struct inode *inode = file_inode(kiocb->ki_filp);
+		struct super_block *sb = file_inode(file)->i_sb;
 
 		/* Tell lockdep we took the freeze protection kaio_rw_start() dropped. */
-		if (S_ISREG(inode->i_mode))
-			__sb_writers_acquired(inode->i_sb, SB_FREEZE_WRITE);
-		file_end_write(kiocb->ki_filp);
+		if (S_ISREG(file_inode(file)->i_mode))
+			__sb_writers_acquired(sb, SB_FREEZE_WRITE);
+		file_end_write(file);
 	}
 	kaio_core_rw_done(kiocb, res);
 }
@@ -91,9 +93,11 @@ int kaio_rw_prep(void *storage, struct file *file, long long pos, unsigned int r
 int kaio_rw_start(void *storage, int write, unsigned long long buf, unsigned long long nbytes,
 		  int vectored)
 {
-	struct iovec inline_vecs[UIO_FASTIOV], *iovec = inline_vecs;
 	struct kiocb *kiocb = storage;
 	struct file *file = kiocb->ki_filp;
+	struct inode *inode = file_inode(file);
+	struct iovec fast_vecs[UIO_FASTIOV];
+	struct iovec *iovec = fast_vecs;
 	struct iov_iter iter;
 	ssize_t ret;
 
@@ -122,9 +126,9 @@ int kaio_rw_start(void *storage, int write, unsigned long long buf, unsigned lon
 		 * Freeze protection is held until completion, which may run in
 		 * another context: tell lockdep it is released here.
 		 */
-		if (S_ISREG(file_inode(file)->i_mode)) {
-			sb_start_write(file_inode(file)->i_sb);
-			__sb_writers_release(file_inode(file)->i_sb, SB_FREEZE_WRITE);
+		if (S_ISREG(inode->i_mode)) {
+			sb_start_write(inode->i_sb);
+			__sb_writers_release(inode->i_sb, SB_FREEZE_WRITE);
 		}
 		kiocb->ki_flags |= IOCB_WRITE;
 		ret = call_write_iter(file, kiocb, &iter);
