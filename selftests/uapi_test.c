@@ -100,6 +100,10 @@ static_assert(KAIO_IOC_SUBMIT == 0x4018A113u, "KAIO_IOC_SUBMIT");
 static_assert(KAIO_IOC_CANCEL == 0x4018A114u, "KAIO_IOC_CANCEL");
 static_assert(KAIO_IOC_GETEVENTS == 0x4028A115u, "KAIO_IOC_GETEVENTS");
 static_assert(KAIO_IOC_PGETEVENTS == 0x4030A116u, "KAIO_IOC_PGETEVENTS");
+static_assert(KAIO_IOC_GETEVENTS_TIME32 == 0x4028A117u, "KAIO_IOC_GETEVENTS_TIME32");
+static_assert(KAIO_IOC_PGETEVENTS_TIME32 == 0x4030A118u, "KAIO_IOC_PGETEVENTS_TIME32");
+static_assert(sizeof(struct kaio_timespec32) == 8, "kaio_timespec32 size");
+static_assert(offsetof(struct kaio_timespec32, tv_nsec) == 4, "kaio_timespec32 tv_nsec");
 
 static_assert(KAIO_FEAT_SETUP == 0x01, "KAIO_FEAT_SETUP");
 static_assert(KAIO_FEAT_DESTROY == 0x02, "KAIO_FEAT_DESTROY");
@@ -108,6 +112,7 @@ static_assert(KAIO_FEAT_CANCEL == 0x08, "KAIO_FEAT_CANCEL");
 static_assert(KAIO_FEAT_GETEVENTS == 0x10, "KAIO_FEAT_GETEVENTS");
 static_assert(KAIO_FEAT_PGETEVENTS == 0x20, "KAIO_FEAT_PGETEVENTS");
 static_assert(KAIO_FEAT_COMPAT == 0x40, "KAIO_FEAT_COMPAT");
+static_assert(KAIO_FEAT_TIME32 == 0x80, "KAIO_FEAT_TIME32");
 static_assert(sizeof(KAIO_FEAT_SETUP) == 8, "feature bits are 64-bit");
 
 /* The structures of <linux/aio_abi.h> the ioctls point to, per ABI. */
@@ -234,9 +239,11 @@ int main(void)
 	check_value("KAIO_IOC_CANCEL", KAIO_IOC_CANCEL, 0x4018A114u);
 	check_value("KAIO_IOC_GETEVENTS", KAIO_IOC_GETEVENTS, 0x4028A115u);
 	check_value("KAIO_IOC_PGETEVENTS", KAIO_IOC_PGETEVENTS, 0x4030A116u);
+	check_value("KAIO_IOC_GETEVENTS_TIME32", KAIO_IOC_GETEVENTS_TIME32, 0x4028A117u);
+	check_value("KAIO_IOC_PGETEVENTS_TIME32", KAIO_IOC_PGETEVENTS_TIME32, 0x4030A118u);
 	check_value("KAIO_FEAT_* bits", KAIO_FEAT_SETUP | KAIO_FEAT_DESTROY | KAIO_FEAT_SUBMIT |
 		    KAIO_FEAT_CANCEL | KAIO_FEAT_GETEVENTS | KAIO_FEAT_PGETEVENTS |
-		    KAIO_FEAT_COMPAT, 0x7f);
+		    KAIO_FEAT_COMPAT | KAIO_FEAT_TIME32, 0xff);
 
 	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0\n",
 	       test_num - failures, failures);

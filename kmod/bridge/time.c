@@ -17,6 +17,26 @@ int kaio_get_timeout(unsigned long long uts, long long *ktime)
 	return 0;
 }
 
+/*
+ * get_old_timespec32() of a struct kaio_timespec32 (what the 32-bit time
+ * system calls read), as a relative ktime.  Those calls, and this helper,
+ * exist only with CONFIG_COMPAT_32BIT_TIME; the core never calls it
+ * otherwise.
+ */
+int kaio_get_timeout32(unsigned long long uts, long long *ktime)
+{
+#ifdef CONFIG_COMPAT_32BIT_TIME
+	struct timespec64 ts;
+
+	if (get_old_timespec32(&ts, u64_to_user_ptr(uts)))
+		return -EFAULT;
+	*ktime = timespec64_to_ktime(ts);
+	return 0;
+#else
+	return -ENOTTY;
+#endif
+}
+
 unsigned long kaio_local_irq_save(void)
 {
 	unsigned long flags;

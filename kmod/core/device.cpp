@@ -20,7 +20,10 @@ namespace {
 /* What this build serves; grows as the AIO operations land. */
 constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_SUBMIT |
 			       KAIO_GEN_FEAT_CANCEL | KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS |
-			       KAIO_GEN_FEAT_COMPAT;
+			       KAIO_GEN_FEAT_COMPAT | (KAIO_GEN_HAVE_TIME32 ? KAIO_GEN_FEAT_TIME32 : 0);
+
+/* The timeout's layout: the time64 calls' or the old 32-bit one. */
+enum class TimeAbi { k64, k32 };
 
 kx::Result<long> ioctl_version(kx::UserPtr<kaio_abi_version> out)
 {
@@ -96,21 +99,21 @@ kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events,
 }
 
 /* A NULL timeout waits forever; otherwise a relative time, {0, 0} polls. */
-kx::Result<kx::s64> read_timeout(kx::u64 uts)
+kx::Result<kx::s64> read_timeout(kx::u64 uts, TimeAbi abi)
 {
 	if (!uts)
 		return kx::WaitQueue::kForever;
 	long long t;
-	if (kaio_get_timeout(uts, &t))
+	if ((abi == TimeAbi::k32 ? kaio_get_timeout32(uts, &t) : kaio_get_timeout(uts, &t)) != 0)
 		return kx::err::EFAULT;
 	return t;
 }
 
-/* io_getevents(ctx, min_nr, nr, events, timeout) */
-kx::Result<long> ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args> uargs)
+/* io_getevents(ctx, min_nr, nr, events, timeout), and its 32-bit time form. */
+kx::Result<long> ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args> uargs, TimeAbi abi)
 {
 	const kaio_abi_getevents_args a = KX_TRY(uargs.read());
-	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout));
+	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout, abi));
 	auto got = getevents(a.ctx, a.min_nr, a.nr, a.events, timeout);
 	if (got.ok() && got.value() == 0 && kx_signal_pending())
 		return kx::err::EINTR;
@@ -136,11 +139,12 @@ kx::Result<SigsetArg> read_sigset_arg(kx::u64 usig, bool compat)
 	return KX_TRY(kx::UserPtr<SigsetArg>(usig).read());
 }
 
-/* io_pgetevents(ctx, min_nr, nr, events, timeout, usig) */
-kx::Result<long> ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args> uargs, bool compat)
+/* io_pgetevents(ctx, min_nr, nr, events, timeout, usig), and its 32-bit time form. */
+kx::Result<long> ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args> uargs, bool compat,
+				  TimeAbi abi)
 {
 	const kaio_abi_pgetevents_args a = KX_TRY(uargs.read());
-	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout));
+	const kx::s64 timeout = KX_TRY(read_timeout(a.timeout, abi));
 	const SigsetArg sig = KX_TRY(read_sigset_arg(a.usig, compat));
 	const int set = kaio_sigmask_set(sig.mask, sig.size, compat);
 	if (set)
@@ -194,9 +198,19 @@ kx::Result<long> dispatch(unsigned int cmd, kx::u64 arg, bool compat)
 	case KAIO_GEN_IOC_CANCEL:
 		return ioctl_cancel(kx::UserPtr<kaio_abi_cancel_args>(arg));
 	case KAIO_GEN_IOC_GETEVENTS:
-		return ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args>(arg));
+		return ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args>(arg), TimeAbi::k64);
 	case KAIO_GEN_IOC_PGETEVENTS:
-		return ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args>(arg), compat);
+		return ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args>(arg), compat,
+					TimeAbi::k64);
+	case KAIO_GEN_IOC_GETEVENTS_TIME32:
+		if (!KAIO_GEN_HAVE_TIME32)
+			return kx::err::ENOTTY;
+		return ioctl_getevents(kx::UserPtr<kaio_abi_getevents_args>(arg), TimeAbi::k32);
+	case KAIO_GEN_IOC_PGETEVENTS_TIME32:
+		if (!KAIO_GEN_HAVE_TIME32)
+			return kx::err::ENOTTY;
+		return ioctl_pgetevents(kx::UserPtr<kaio_abi_pgetevents_args>(arg), compat,
+					TimeAbi::k32);
 	default:
 		/* Including the AIO operations not served yet (see kFeatures). */
 		return kx::err::ENOTTY;

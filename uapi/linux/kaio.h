@@ -19,8 +19,13 @@
  * Pointed-to objects (struct iocb, struct io_event, aio_context_t, the
  * iocb pointer array, the signal set argument) keep the layout of the
  * caller's ABI, exactly as the system call sees them: a 32-bit caller passes
- * arrays of 32-bit pointers and a 32-bit aio_context_t.  Timeouts are always
- * struct __kernel_timespec (64-bit time), as io_pgetevents_time64 takes.
+ * arrays of 32-bit pointers and a 32-bit aio_context_t.  Timeouts are
+ * struct __kernel_timespec (64-bit time), as io_pgetevents_time64 takes,
+ * except for the two _TIME32 requests: they stand for the 32-bit time
+ * system calls (io_getevents and io_pgetevents of a 32-bit program) and
+ * take struct kaio_timespec32, read as those calls read it.  Like those
+ * calls, they exist only on kernels built with CONFIG_COMPAT_32BIT_TIME
+ * (KAIO_FEAT_TIME32).
  * io_pgetevents' usig points to what no uapi header names but libaio calls
  * struct __aio_sigset: { const sigset_t *sigmask; size_t sigsetsize; }.
  *
@@ -50,6 +55,7 @@
 #define KAIO_FEAT_GETEVENTS	(1ULL << 4)
 #define KAIO_FEAT_PGETEVENTS	(1ULL << 5)
 #define KAIO_FEAT_COMPAT	(1ULL << 6)	/* serves 32-bit callers */
+#define KAIO_FEAT_TIME32	(1ULL << 7)	/* the _TIME32 requests */
 
 struct kaio_version {
 	__u32 abi_version;	/* KAIO_ABI_VERSION of the module */
@@ -109,6 +115,12 @@ struct kaio_pgetevents_args {
 	__u64 usig;
 };
 
+/* The old 32-bit timespec of the _TIME32 requests' timeout. */
+struct kaio_timespec32 {
+	__s32 tv_sec;
+	__s32 tv_nsec;
+};
+
 #define KAIO_IOC_MAGIC		0xA1	/* numbers 0x10-0x1f; 0x00 belongs to vtpm_proxy */
 
 #define KAIO_IOC_VERSION	_IOR(KAIO_IOC_MAGIC, 0x10, struct kaio_version)
@@ -118,5 +130,8 @@ struct kaio_pgetevents_args {
 #define KAIO_IOC_CANCEL		_IOW(KAIO_IOC_MAGIC, 0x14, struct kaio_cancel_args)
 #define KAIO_IOC_GETEVENTS	_IOW(KAIO_IOC_MAGIC, 0x15, struct kaio_getevents_args)
 #define KAIO_IOC_PGETEVENTS	_IOW(KAIO_IOC_MAGIC, 0x16, struct kaio_pgetevents_args)
+/* The same, with timeout pointing to a struct kaio_timespec32. */
+#define KAIO_IOC_GETEVENTS_TIME32	_IOW(KAIO_IOC_MAGIC, 0x17, struct kaio_getevents_args)
+#define KAIO_IOC_PGETEVENTS_TIME32	_IOW(KAIO_IOC_MAGIC, 0x18, struct kaio_pgetevents_args)
 
 #endif /* _UAPI_LINUX_KAIO_H */

@@ -104,6 +104,7 @@ void kaio_sigmask_restore_unless(int interrupted);
 
 /* Timeouts and per-CPU data (kmod/bridge/time.c). */
 int kaio_get_timeout(unsigned long long uts, long long *ktime);	/* 0 or -EFAULT */
+int kaio_get_timeout32(unsigned long long uts, long long *ktime);	/* struct kaio_timespec32 */
 unsigned long kaio_local_irq_save(void);
 void kaio_local_irq_restore(unsigned long flags);
 void *kaio_this_cpu_ptr(void *percpu);
