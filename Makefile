@@ -5,6 +5,8 @@
 #   make [module]            build kaio.ko against KERNEL=stock (default) or test
 #   make module KDIR=<tree>  build against any prepared kernel tree
 #   make selftests           build the userspace tests
+#   make libkaio             build libkaio, libkaio-preload.so and libaio-kaio.a
+#                            (64- and 32-bit) into build/libkaio/{64,32}
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -30,7 +32,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests demo check run clean help
+.PHONY: all module selftests libkaio demo check run clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -47,6 +49,9 @@ module:
 
 selftests:
 	@$(MAKE) -C selftests O=$(abspath build/selftests)
+
+libkaio:
+	@$(MAKE) -C libkaio O=$(abspath build/libkaio)
 
 demo:
 	@$(MAKE) -C demo O=$(abspath build/demo)

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-process choice between /dev/kaio and the kernel's own AIO, for
+ * programs that were not written for kaio (see route.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifdef KAIO_PRELOAD
+#include <dlfcn.h>
+#endif
+
+#include "libkaio.h"
+#include "route.h"
+
+#ifndef __LP64__
+long kaio_io_pgetevents_time64(aio_context_t ctx, long min_nr, long nr,
+			       struct io_event *events, void *timeout,
+			       const struct kaio_sigset *usig);
+#endif
+
+enum route { ROUTE_UNDECIDED, ROUTE_KAIO, ROUTE_NATIVE, ROUTE_FAIL };
+
+static int route_taken = ROUTE_UNDECIDED;
+
+typedef long (*syscall_fn)(long, ...);
+
+long route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+#ifdef KAIO_PRELOAD
+	static syscall_fn next;
+	syscall_fn fn = __atomic_load_n(&next, __ATOMIC_ACQUIRE);
+
+	if (!fn) {
+		fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+		if (!fn) {
+			errno = ENOSYS;
+			return -1;
+		}
+		__atomic_store_n(&next, fn, __ATOMIC_RELEASE);
+	}
+	return fn(nr, a1, a2, a3, a4, a5, a6);
+#else
+	return syscall(nr, a1, a2, a3, a4, a5, a6);
+#endif
+}
+
+static void say(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0) {
+		if ((size_t)n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		if (write(STDERR_FILENO, buf, (size_t)n) < 0) {
+			/* Nowhere left to report it. */
+		}
+	}
+}
+
+static int decide(void)
+{
+	int taken = __atomic_load_n(&route_taken, __ATOMIC_ACQUIRE);
+	int expected = ROUTE_UNDECIDED;
+	const char *fallback, *dev;
+	int choice, err;
+
+	if (taken != ROUTE_UNDECIDED)
+		return taken;
+
+	if (kaio_probe() == 0) {
+		choice = ROUTE_KAIO;
+	} else {
+		err = errno;
+		fallback = getenv("KAIO_FALLBACK");
+		choice = fallback && !strcmp(fallback, "native") ? ROUTE_NATIVE : ROUTE_FAIL;
+		dev = secure_getenv("KAIO_DEVICE");
+		if (!dev || !*dev)
+			dev = "/dev/kaio";
+		if (!__atomic_compare_exchange_n(&route_taken, &expected, choice, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return expected;
+		if (choice == ROUTE_NATIVE)
+			say("libkaio: %s: %s; using the kernel's own AIO (KAIO_FALLBACK=native)\n",
+			    dev, strerror(err));
+		else
+			say("libkaio: %s: %s; AIO calls fail with ENOSYS (is kaio.ko loaded? "
+			    "KAIO_FALLBACK=native uses the kernel's own AIO instead)\n",
+			    dev, strerror(err));
+		return choice;
+	}
+	if (!__atomic_compare_exchange_n(&route_taken, &expected, choice, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		return expected;
+	return choice;
+}
+
+/* KAIO_PRELOAD_LOG: one line per io_setup that succeeded, and where it went. */
+static void log_setup(unsigned int nr_events, int taken)
+{
+	const char *path = getenv("KAIO_PRELOAD_LOG");
+	char line[96];
+	int fd, n, saved = errno;
+
+	if (!path || !*path)
+		return;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		goto out;
+	n = snprintf(line, sizeof(line), "pid %d io_setup nr=%u %s\n", (int)getpid(), nr_events,
+		     taken == ROUTE_KAIO ? "kaio" : "native");
+	if (n > 0 && write(fd, line, (size_t)n) < 0) {
+		/* A test harness's problem; never the program's. */
+	}
+	close(fd);
+out:
+	errno = saved;
+}
+
+static long no_aio(void)
+{
+	errno = ENOSYS;
+	return -1;
+}
+
+#define L(x) ((long)(x))
+
+long route_setup(unsigned int nr_events, aio_context_t *ctxp)
+{
+	int taken = decide();
+	long ret;
+
+	if (taken == ROUTE_KAIO)
+		ret = kaio_io_setup(nr_events, ctxp);
+	else if (taken == ROUTE_NATIVE)
+		ret = route_native_syscall(SYS_io_setup, L(nr_events), L(ctxp), 0, 0, 0, 0);
+	else
+		return no_aio();
+	if (ret == 0)
+		log_setup(nr_events, taken);
+	return ret;
+}
+
+long route_destroy(aio_context_t ctx)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_destroy(ctx);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_destroy, L(ctx), 0, 0, 0, 0, 0);
+	}
+	return no_aio();
+}
+
+long route_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_submit(ctx, nr, iocbpp);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_submit, L(ctx), nr, L(iocbpp), 0, 0, 0);
+	}
+	return no_aio();
+}
+
+long route_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_cancel(ctx, iocb, result);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_cancel, L(ctx), L(iocb), L(result), 0, 0, 0);
+	}
+	return no_aio();
+}
+
+long route_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+		     void *timeout)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_getevents(ctx, min_nr, nr, events, timeout);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_getevents, L(ctx), min_nr, nr, L(events),
+					    L(timeout), 0);
+	}
+	return no_aio();
+}
+
+long route_pgetevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+		      void *timeout, const void *usig)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_pgetevents(ctx, min_nr, nr, events, timeout, usig);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_pgetevents, L(ctx), min_nr, nr, L(events),
+					    L(timeout), L(usig));
+	}
+	return no_aio();
+}
+
+#ifndef __LP64__
+long route_pgetevents_time64(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+			     void *timeout, const void *usig)
+{
+	switch (decide()) {
+	case ROUTE_KAIO:
+		return kaio_io_pgetevents_time64(ctx, min_nr, nr, events, timeout, usig);
+	case ROUTE_NATIVE:
+		return route_native_syscall(SYS_io_pgetevents_time64, L(ctx), min_nr, nr,
+					    L(events), L(timeout), L(usig));
+	}
+	return no_aio();
+}
+#endif
