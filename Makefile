@@ -41,6 +41,14 @@ module:
 	@test -n "$(KDIR)" && test -d "$(KDIR)" || \
 		{ echo "no kernel tree: KDIR='$(KDIR)' (apt-get install linux-headers-amd64?)" >&2; exit 1; }
 	@mkdir -p $(BUILD)
+	@# Objects depend on the tree's headers and config by paths inside the
+	@# tree: a different tree (a new test-kernel build) means a clean start.
+	@stamp="$(abspath $(KDIR)) $$(sha256sum < $(KDIR)/.config | cut -c1-16)"; \
+	if [ -n "$$(ls -A $(BUILD))" ] && [ "$$(cat $(BUILD)/.kdir 2>/dev/null)" != "$$stamp" ]; then \
+		echo "kernel tree or config changed: cleaning $(BUILD)"; \
+		find $(BUILD) -mindepth 1 -delete; \
+	fi; \
+	echo "$$stamp" > $(BUILD)/.kdir
 	@printf 'src := %s\ninclude $$(src)/Kbuild\n' '$(KAIO_SRC)' > $(BUILD)/Kbuild.new
 	@cmp -s $(BUILD)/Kbuild.new $(BUILD)/Kbuild && rm $(BUILD)/Kbuild.new || mv $(BUILD)/Kbuild.new $(BUILD)/Kbuild
 	@set -o pipefail; $(MAKE) -C $(KDIR) M=$(abspath $(BUILD)) modules 2>&1 | tee $(BUILD)/build.log
