@@ -91,7 +91,7 @@ static_assert(!IS_SIGNED(struct kaio_setup_args, ctxp), "pointers unsigned");
 static_assert(!IS_SIGNED(struct kaio_destroy_args, ctx), "ctx unsigned");
 static_assert(!IS_SIGNED(struct kaio_setup_args, nr_events), "nr_events unsigned");
 
-/* The requests: magic 0xA1, numbers 0x10-0x16, the sizes above. */
+/* The requests: magic 0xA1, numbers 0x10-0x18, the sizes above. */
 static_assert(KAIO_IOC_MAGIC == 0xA1, "magic");
 static_assert(KAIO_IOC_VERSION == 0x8010A110u, "KAIO_IOC_VERSION");
 static_assert(KAIO_IOC_SETUP == 0x4010A111u, "KAIO_IOC_SETUP");
@@ -212,9 +212,13 @@ int main(void)
 		F(struct kaio_pgetevents_args, timeout, 32, 8),
 		F(struct kaio_pgetevents_args, usig, 40, 8),
 	};
+	static const struct field timespec32[] = {
+		F(struct kaio_timespec32, tv_sec, 0, 4),
+		F(struct kaio_timespec32, tv_nsec, 4, 4),
+	};
 
 	printf("TAP version 13\n");
-	printf("1..%d\n", 7 + 8 + 1);
+	printf("1..%d\n", 8 + 10 + 1);
 	printf("# <linux/kaio.h> as %s, %zu-bit\n", UAPI_LANG, sizeof(void *) * 8);
 
 	check_struct("struct kaio_version", sizeof(struct kaio_version), 16, version, N(version));
@@ -230,6 +234,8 @@ int main(void)
 		     getevents, N(getevents));
 	check_struct("struct kaio_pgetevents_args", sizeof(struct kaio_pgetevents_args), 48,
 		     pgetevents, N(pgetevents));
+	check_struct("struct kaio_timespec32", sizeof(struct kaio_timespec32), 8,
+		     timespec32, N(timespec32));
 
 	check_value("KAIO_ABI_VERSION", KAIO_ABI_VERSION, 1);
 	check_value("KAIO_IOC_VERSION", KAIO_IOC_VERSION, 0x8010A110u);
