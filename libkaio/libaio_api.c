@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <time.h>
@@ -90,25 +91,25 @@ API int libaio_io_queue_wait_0_4(io_context_t ctx, struct timespec *timeout);
 DEFAULT_VERSION(libaio_io_setup_0_4, io_setup, LIBAIO_0.4);
 int libaio_io_setup_0_4(int maxevents, io_context_t *ctxp)
 {
-	return LIBAIO_RET(route_setup((unsigned int)maxevents, (aio_context_t *)ctxp));
+	return LIBAIO_RET(kaio_route_setup((unsigned int)maxevents, (aio_context_t *)ctxp));
 }
 
 DEFAULT_VERSION(libaio_io_destroy_0_4, io_destroy, LIBAIO_0.4);
 int libaio_io_destroy_0_4(io_context_t ctx)
 {
-	return LIBAIO_RET(route_destroy(kctx(ctx)));
+	return LIBAIO_RET(kaio_route_destroy(kctx(ctx)));
 }
 
 DEFAULT_VERSION(libaio_io_submit_0_1, io_submit, LIBAIO_0.1);
 int libaio_io_submit_0_1(io_context_t ctx, long nr, struct iocb *ios[])
 {
-	return LIBAIO_RET(route_submit(kctx(ctx), nr, ios));
+	return LIBAIO_RET(kaio_route_submit(kctx(ctx), nr, ios));
 }
 
 DEFAULT_VERSION(libaio_io_cancel_0_4, io_cancel, LIBAIO_0.4);
 int libaio_io_cancel_0_4(io_context_t ctx, struct iocb *iocb, struct io_event *evt)
 {
-	return LIBAIO_RET(route_cancel(kctx(ctx), iocb, evt));
+	return LIBAIO_RET(kaio_route_cancel(kctx(ctx), iocb, evt));
 }
 
 /* The first words of the ring a context id points at (the kernel's layout). */
@@ -119,18 +120,24 @@ struct ring_head {
 
 /*
  * libaio answers a zero-timeout poll of an empty ring without entering the
- * kernel; so does this.  Any other call goes to the system call.
+ * kernel (io_getevents and io_pgetevents alike); so does this.  Any other
+ * call goes to the system call.
  */
+static bool empty_ring_poll(io_context_t ctx, const struct timespec *timeout)
+{
+	const volatile struct ring_head *ring = (const volatile struct ring_head *)ctx;
+
+	return ring && timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0 &&
+	       ring->magic == RING_MAGIC && ring->head == ring->tail;
+}
+
 DEFAULT_VERSION(libaio_io_getevents_0_4, io_getevents, LIBAIO_0.4);
 int libaio_io_getevents_0_4(io_context_t ctx, long min_nr, long nr, struct io_event *events,
 			    struct timespec *timeout)
 {
-	const volatile struct ring_head *ring = (const volatile struct ring_head *)ctx;
-
-	if (ring && timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0 &&
-	    ring->magic == RING_MAGIC && ring->head == ring->tail)
+	if (empty_ring_poll(ctx, timeout))
 		return 0;
-	return LIBAIO_RET(route_getevents(kctx(ctx), min_nr, nr, events, timeout));
+	return LIBAIO_RET(kaio_route_getevents(kctx(ctx), min_nr, nr, events, timeout));
 }
 
 /*
@@ -148,7 +155,9 @@ int libaio_io_pgetevents_0_5(io_context_t ctx, long min_nr, long nr, struct io_e
 {
 	struct usig u = { .mask = sigmask, .size = 64 / 8 };
 
-	return LIBAIO_RET(route_pgetevents(kctx(ctx), min_nr, nr, events, timeout, &u));
+	if (empty_ring_poll(ctx, timeout))
+		return 0;
+	return LIBAIO_RET(kaio_route_pgetevents(kctx(ctx), min_nr, nr, events, timeout, &u));
 }
 
 DEFAULT_VERSION(libaio_io_queue_init_0_1, io_queue_init, LIBAIO_0.1);
@@ -167,32 +176,24 @@ int libaio_io_queue_release_0_1(io_context_t ctx)
 }
 
 /*
- * Reap whatever has completed, without waiting, calling each request's
- * callback (io_set_callback() stores it in the iocb's data word, which the
- * event hands back).  The number of events handled, or minus errno.
+ * Reap whatever has completed, without waiting, one event at a time,
+ * calling each request's callback (io_set_callback() stores it in the
+ * iocb's data word, which the event hands back).  As libaio: 0 once
+ * nothing is left, or minus errno.
  */
 DEFAULT_VERSION(libaio_io_queue_run_0_1, io_queue_run, LIBAIO_0.1);
 int libaio_io_queue_run_0_1(io_context_t ctx)
 {
 	struct timespec poll = { 0, 0 };
-	struct io_event ev[16];
-	int done = 0;
+	struct io_event ev;
+	int ret;
 
-	for (;;) {
-		int n = libaio_io_getevents_0_4(ctx, 0, 16, ev, &poll);
+	while ((ret = libaio_io_getevents_0_4(ctx, 0, 1, &ev, &poll)) == 1) {
+		io_callback_t cb = (io_callback_t)(uintptr_t)ev.data;
 
-		if (n < 0)
-			return n;
-		for (int i = 0; i < n; i++) {
-			io_callback_t cb = (io_callback_t)(uintptr_t)ev[i].data;
-			struct iocb *iocb = (struct iocb *)(uintptr_t)ev[i].obj;
-
-			cb(ctx, iocb, (long)ev[i].res, (long)ev[i].res2);
-		}
-		done += n;
-		if (n < 16)
-			return done;
+		cb(ctx, (struct iocb *)(uintptr_t)ev.obj, (long)ev.res, (long)ev.res2);
 	}
+	return ret;
 }
 
 DEFAULT_VERSION(libaio_io_queue_wait_0_4, io_queue_wait, LIBAIO_0.4);

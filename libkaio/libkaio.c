@@ -133,7 +133,8 @@ static long call(unsigned long cmd, void *args)
 	}
 	errno = saved;
 	ret = ioctl(fd, cmd, args);
-	if (ret < 0 && (errno == EBADF || errno == ENOTTY) && !still_ours(fd)) {
+	/* Any failure may come from a file that is no longer ours; fstat() tells. */
+	if (ret < 0 && !still_ours(fd)) {
 		/* Forget the stolen number (it is not ours to close) and reopen. */
 		int expected = fd;
 
@@ -144,6 +145,7 @@ static long call(unsigned long cmd, void *args)
 			errno = ENOSYS;
 			return -1;
 		}
+		errno = saved;
 		ret = ioctl(fd, cmd, args);
 	}
 	return ret;

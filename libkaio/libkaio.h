@@ -23,6 +23,10 @@
  * version), every kaio_io_*() call fails with ENOSYS, as the system calls do
  * on a kernel built without AIO; kaio_probe() tells why.
  *
+ * The header includes <linux/aio_abi.h> (struct iocb, struct io_event), so
+ * a file cannot include it together with libaio's <libaio.h>, which names
+ * the same structures differently.
+ *
  * Timeouts are struct timespec of the caller.  A 32-bit program built with
  * 64-bit time_t (_TIME_BITS=64) gets the time64 entry points through asm
  * labels, as glibc does for its own calls.  With the default 32-bit time_t,

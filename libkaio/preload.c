@@ -30,26 +30,26 @@ long syscall(long nr, ...)
 
 	switch (nr) {
 	case SYS_io_setup:
-		return route_setup((unsigned int)a[0], (aio_context_t *)a[1]);
+		return kaio_route_setup((unsigned int)a[0], (aio_context_t *)a[1]);
 	case SYS_io_destroy:
-		return route_destroy((aio_context_t)a[0]);
+		return kaio_route_destroy((aio_context_t)a[0]);
 	case SYS_io_submit:
-		return route_submit((aio_context_t)a[0], a[1], (struct iocb **)a[2]);
+		return kaio_route_submit((aio_context_t)a[0], a[1], (struct iocb **)a[2]);
 	case SYS_io_cancel:
-		return route_cancel((aio_context_t)a[0], (struct iocb *)a[1],
+		return kaio_route_cancel((aio_context_t)a[0], (struct iocb *)a[1],
 				    (struct io_event *)a[2]);
 	case SYS_io_getevents:
-		return route_getevents((aio_context_t)a[0], a[1], a[2], (struct io_event *)a[3],
+		return kaio_route_getevents((aio_context_t)a[0], a[1], a[2], (struct io_event *)a[3],
 				       (void *)a[4]);
 	case SYS_io_pgetevents:
-		return route_pgetevents((aio_context_t)a[0], a[1], a[2],
+		return kaio_route_pgetevents((aio_context_t)a[0], a[1], a[2],
 					(struct io_event *)a[3], (void *)a[4], (const void *)a[5]);
 #ifndef __LP64__
 	case SYS_io_pgetevents_time64:
-		return route_pgetevents_time64((aio_context_t)a[0], a[1], a[2],
+		return kaio_route_pgetevents_time64((aio_context_t)a[0], a[1], a[2],
 					       (struct io_event *)a[3], (void *)a[4],
 					       (const void *)a[5]);
 #endif
 	}
-	return route_native_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return kaio_route_native_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

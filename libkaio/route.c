@@ -33,19 +33,30 @@ static int route_taken = ROUTE_UNDECIDED;
 
 typedef long (*syscall_fn)(long, ...);
 
-long route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+#ifdef KAIO_PRELOAD
+static syscall_fn next_syscall;
+
+/*
+ * Found when the shim is loaded, before the program runs: syscall() is
+ * called from signal handlers, where dlsym() must not be.
+ */
+__attribute__((constructor)) static void find_next_syscall(void)
+{
+	syscall_fn fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+
+	if (fn)
+		__atomic_store_n(&next_syscall, fn, __ATOMIC_RELEASE);
+}
+#endif
+
+long kaio_route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
 #ifdef KAIO_PRELOAD
-	static syscall_fn next;
-	syscall_fn fn = __atomic_load_n(&next, __ATOMIC_ACQUIRE);
+	syscall_fn fn = __atomic_load_n(&next_syscall, __ATOMIC_ACQUIRE);
 
 	if (!fn) {
-		fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
-		if (!fn) {
-			errno = ENOSYS;
-			return -1;
-		}
-		__atomic_store_n(&next, fn, __ATOMIC_RELEASE);
+		errno = ENOSYS;
+		return -1;
 	}
 	return fn(nr, a1, a2, a3, a4, a5, a6);
 #else
@@ -71,25 +82,51 @@ static void say(const char *fmt, ...)
 	}
 }
 
+/*
+ * Open failures that say nothing about the device (out of descriptors or
+ * memory, a signal): fail this call, decide again at the next.
+ */
+static bool transient(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == EINTR || err == EAGAIN;
+}
+
+static int decide_once(void);
+
+/* The route, leaving errno as it was (a call that succeeds must not change it). */
 static int decide(void)
 {
 	int taken = __atomic_load_n(&route_taken, __ATOMIC_ACQUIRE);
-	int expected = ROUTE_UNDECIDED;
-	const char *fallback, *dev;
-	int choice, err;
+	int saved;
 
 	if (taken != ROUTE_UNDECIDED)
 		return taken;
+	saved = errno;
+	taken = decide_once();
+	errno = saved;
+	return taken;
+}
+
+static int decide_once(void)
+{
+	int expected = ROUTE_UNDECIDED;
+	const char *fallback, *dev;
+	int choice, err;
 
 	if (kaio_probe() == 0) {
 		choice = ROUTE_KAIO;
 	} else {
 		err = errno;
-		fallback = getenv("KAIO_FALLBACK");
+		fallback = secure_getenv("KAIO_FALLBACK");
 		choice = fallback && !strcmp(fallback, "native") ? ROUTE_NATIVE : ROUTE_FAIL;
 		dev = secure_getenv("KAIO_DEVICE");
 		if (!dev || !*dev)
 			dev = "/dev/kaio";
+		if (choice == ROUTE_FAIL && transient(err)) {
+			say("libkaio: %s: %s; this AIO call fails with ENOSYS\n", dev,
+			    strerror(err));
+			return ROUTE_FAIL;
+		}
 		if (!__atomic_compare_exchange_n(&route_taken, &expected, choice, false,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			return expected;
@@ -111,7 +148,7 @@ static int decide(void)
 /* KAIO_PRELOAD_LOG: one line per io_setup that succeeded, and where it went. */
 static void log_setup(unsigned int nr_events, int taken)
 {
-	const char *path = getenv("KAIO_PRELOAD_LOG");
+	const char *path = secure_getenv("KAIO_PRELOAD_LOG");
 	char line[96];
 	int fd, n, saved = errno;
 
@@ -138,7 +175,7 @@ static long no_aio(void)
 
 #define L(x) ((long)(x))
 
-long route_setup(unsigned int nr_events, aio_context_t *ctxp)
+long kaio_route_setup(unsigned int nr_events, aio_context_t *ctxp)
 {
 	int taken = decide();
 	long ret;
@@ -146,7 +183,7 @@ long route_setup(unsigned int nr_events, aio_context_t *ctxp)
 	if (taken == ROUTE_KAIO)
 		ret = kaio_io_setup(nr_events, ctxp);
 	else if (taken == ROUTE_NATIVE)
-		ret = route_native_syscall(SYS_io_setup, L(nr_events), L(ctxp), 0, 0, 0, 0);
+		ret = kaio_route_native_syscall(SYS_io_setup, L(nr_events), L(ctxp), 0, 0, 0, 0);
 	else
 		return no_aio();
 	if (ret == 0)
@@ -154,74 +191,74 @@ long route_setup(unsigned int nr_events, aio_context_t *ctxp)
 	return ret;
 }
 
-long route_destroy(aio_context_t ctx)
+long kaio_route_destroy(aio_context_t ctx)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_destroy(ctx);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_destroy, L(ctx), 0, 0, 0, 0, 0);
+		return kaio_route_native_syscall(SYS_io_destroy, L(ctx), 0, 0, 0, 0, 0);
 	}
 	return no_aio();
 }
 
-long route_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
+long kaio_route_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_submit(ctx, nr, iocbpp);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_submit, L(ctx), nr, L(iocbpp), 0, 0, 0);
+		return kaio_route_native_syscall(SYS_io_submit, L(ctx), nr, L(iocbpp), 0, 0, 0);
 	}
 	return no_aio();
 }
 
-long route_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
+long kaio_route_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_cancel(ctx, iocb, result);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_cancel, L(ctx), L(iocb), L(result), 0, 0, 0);
+		return kaio_route_native_syscall(SYS_io_cancel, L(ctx), L(iocb), L(result), 0, 0, 0);
 	}
 	return no_aio();
 }
 
-long route_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+long kaio_route_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
 		     void *timeout)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_getevents(ctx, min_nr, nr, events, timeout);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_getevents, L(ctx), min_nr, nr, L(events),
+		return kaio_route_native_syscall(SYS_io_getevents, L(ctx), min_nr, nr, L(events),
 					    L(timeout), 0);
 	}
 	return no_aio();
 }
 
-long route_pgetevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+long kaio_route_pgetevents(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
 		      void *timeout, const void *usig)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_pgetevents(ctx, min_nr, nr, events, timeout, usig);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_pgetevents, L(ctx), min_nr, nr, L(events),
+		return kaio_route_native_syscall(SYS_io_pgetevents, L(ctx), min_nr, nr, L(events),
 					    L(timeout), L(usig));
 	}
 	return no_aio();
 }
 
 #ifndef __LP64__
-long route_pgetevents_time64(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
+long kaio_route_pgetevents_time64(aio_context_t ctx, long min_nr, long nr, struct io_event *events,
 			     void *timeout, const void *usig)
 {
 	switch (decide()) {
 	case ROUTE_KAIO:
 		return kaio_io_pgetevents_time64(ctx, min_nr, nr, events, timeout, usig);
 	case ROUTE_NATIVE:
-		return route_native_syscall(SYS_io_pgetevents_time64, L(ctx), min_nr, nr,
+		return kaio_route_native_syscall(SYS_io_pgetevents_time64, L(ctx), min_nr, nr,
 					    L(events), L(timeout), L(usig));
 	}
 	return no_aio();

@@ -17,22 +17,22 @@
 #define KAIO_HIDDEN __attribute__((visibility("hidden")))
 #define KAIO_EXPORT __attribute__((visibility("default")))
 
-KAIO_HIDDEN long route_setup(unsigned int nr_events, aio_context_t *ctxp);
-KAIO_HIDDEN long route_destroy(aio_context_t ctx);
-KAIO_HIDDEN long route_submit(aio_context_t ctx, long nr, struct iocb **iocbpp);
-KAIO_HIDDEN long route_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result);
-KAIO_HIDDEN long route_getevents(aio_context_t ctx, long min_nr, long nr,
+KAIO_HIDDEN long kaio_route_setup(unsigned int nr_events, aio_context_t *ctxp);
+KAIO_HIDDEN long kaio_route_destroy(aio_context_t ctx);
+KAIO_HIDDEN long kaio_route_submit(aio_context_t ctx, long nr, struct iocb **iocbpp);
+KAIO_HIDDEN long kaio_route_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result);
+KAIO_HIDDEN long kaio_route_getevents(aio_context_t ctx, long min_nr, long nr,
 				 struct io_event *events, void *timeout);
-KAIO_HIDDEN long route_pgetevents(aio_context_t ctx, long min_nr, long nr,
+KAIO_HIDDEN long kaio_route_pgetevents(aio_context_t ctx, long min_nr, long nr,
 				  struct io_event *events, void *timeout, const void *usig);
 #ifndef __LP64__
-KAIO_HIDDEN long route_pgetevents_time64(aio_context_t ctx, long min_nr, long nr,
+KAIO_HIDDEN long kaio_route_pgetevents_time64(aio_context_t ctx, long min_nr, long nr,
 					 struct io_event *events, void *timeout,
 					 const void *usig);
 #endif
 
 /* The C library's syscall() (the preload shim replaces the one programs see). */
-KAIO_HIDDEN long route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
+KAIO_HIDDEN long kaio_route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 				      long a6);
 
 #endif /* LIBKAIO_ROUTE_H */
