@@ -203,7 +203,11 @@ int libaio_io_queue_wait_0_4(io_context_t ctx, struct timespec *timeout)
 }
 
 #ifdef KAIO_PRELOAD
-/* The LIBAIO_0.1 generation of three names, for programs linked that long ago. */
+/*
+ * The LIBAIO_0.1 generation of three names, for programs linked that long
+ * ago.  Their const timeouts are only read (by the kernel, or by the
+ * empty-ring check), never written.
+ */
 API int libaio_io_cancel_0_1(io_context_t ctx, struct iocb *iocb);
 API int libaio_io_getevents_0_1(io_context_t ctx, long nr, struct io_event *events,
 				const struct timespec *timeout);
@@ -223,20 +227,12 @@ VERSIONED(libaio_io_getevents_0_1, io_getevents, LIBAIO_0.1);
 int libaio_io_getevents_0_1(io_context_t ctx, long nr, struct io_event *events,
 			    const struct timespec *timeout)
 {
-	struct timespec t;
-
-	if (timeout)
-		t = *timeout;
-	return libaio_io_getevents_0_4(ctx, 1, nr, events, timeout ? &t : NULL);
+	return libaio_io_getevents_0_4(ctx, 1, nr, events, (struct timespec *)timeout);
 }
 
 VERSIONED(libaio_io_queue_wait_0_1, io_queue_wait, LIBAIO_0.1);
 int libaio_io_queue_wait_0_1(io_context_t ctx, const struct timespec *timeout)
 {
-	struct timespec t;
-
-	if (timeout)
-		t = *timeout;
-	return libaio_io_getevents_0_4(ctx, 0, 0, NULL, timeout ? &t : NULL);
+	return libaio_io_getevents_0_4(ctx, 0, 0, NULL, (struct timespec *)timeout);
 }
 #endif

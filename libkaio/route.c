@@ -91,58 +91,49 @@ static bool transient(int err)
 	return err == EMFILE || err == ENFILE || err == ENOMEM || err == EINTR || err == EAGAIN;
 }
 
-static int decide_once(void);
+static const char *device_path(void)
+{
+	const char *dev = secure_getenv("KAIO_DEVICE");
 
-/* The route, leaving errno as it was (a call that succeeds must not change it). */
+	return dev && *dev ? dev : "/dev/kaio";
+}
+
+/*
+ * The process's route, taken at its first AIO call.  errno is left as it
+ * was: a call that succeeds must not change it.
+ */
 static int decide(void)
 {
 	int taken = __atomic_load_n(&route_taken, __ATOMIC_ACQUIRE);
-	int saved;
+	int expected = ROUTE_UNDECIDED;
+	const char *fallback;
+	int saved, err = 0;
 
 	if (taken != ROUTE_UNDECIDED)
 		return taken;
 	saved = errno;
-	taken = decide_once();
-	errno = saved;
-	return taken;
-}
-
-static int decide_once(void)
-{
-	int expected = ROUTE_UNDECIDED;
-	const char *fallback, *dev;
-	int choice, err;
-
 	if (kaio_probe() == 0) {
-		choice = ROUTE_KAIO;
+		taken = ROUTE_KAIO;
 	} else {
 		err = errno;
 		fallback = secure_getenv("KAIO_FALLBACK");
-		choice = fallback && !strcmp(fallback, "native") ? ROUTE_NATIVE : ROUTE_FAIL;
-		dev = secure_getenv("KAIO_DEVICE");
-		if (!dev || !*dev)
-			dev = "/dev/kaio";
-		if (choice == ROUTE_FAIL && transient(err)) {
-			say("libkaio: %s: %s; this AIO call fails with ENOSYS\n", dev,
-			    strerror(err));
-			return ROUTE_FAIL;
-		}
-		if (!__atomic_compare_exchange_n(&route_taken, &expected, choice, false,
-						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			return expected;
-		if (choice == ROUTE_NATIVE)
-			say("libkaio: %s: %s; using the kernel's own AIO (KAIO_FALLBACK=native)\n",
-			    dev, strerror(err));
-		else
-			say("libkaio: %s: %s; AIO calls fail with ENOSYS (is kaio.ko loaded? "
-			    "KAIO_FALLBACK=native uses the kernel's own AIO instead)\n",
-			    dev, strerror(err));
-		return choice;
+		taken = fallback && !strcmp(fallback, "native") ? ROUTE_NATIVE : ROUTE_FAIL;
 	}
-	if (!__atomic_compare_exchange_n(&route_taken, &expected, choice, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE))
-		return expected;
-	return choice;
+	if (taken == ROUTE_FAIL && transient(err))
+		say("libkaio: %s: %s; this AIO call fails with ENOSYS\n", device_path(),
+		    strerror(err));
+	else if (!__atomic_compare_exchange_n(&route_taken, &expected, taken, false,
+					      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		taken = expected;	/* another thread decided first, and said why */
+	else if (taken == ROUTE_NATIVE)
+		say("libkaio: %s: %s; using the kernel's own AIO (KAIO_FALLBACK=native)\n",
+		    device_path(), strerror(err));
+	else if (taken == ROUTE_FAIL)
+		say("libkaio: %s: %s; AIO calls fail with ENOSYS (is kaio.ko loaded? "
+		    "KAIO_FALLBACK=native uses the kernel's own AIO instead)\n",
+		    device_path(), strerror(err));
+	errno = saved;
+	return taken;
 }
 
 /* KAIO_PRELOAD_LOG: one line per io_setup that succeeded, and where it went. */
