@@ -19,6 +19,7 @@
 #include <linux/workqueue.h>
 #include <linux/wait.h>
 #include <linux/ktime.h>
+#include <linux/task_work.h>
 
 /* lockdep's key is an empty struct without CONFIG_LOCKDEP; C++ wants >= 1. */
 #define SIZE_AT_LEAST_1(t) (sizeof(t) ? sizeof(t) : 1)
@@ -41,6 +42,9 @@ static void __used kx_consts(void)
 	DEFINE(KX_ALIGNOF_RCU_WORK, __alignof__(struct rcu_work));
 	DEFINE(KX_SIZEOF_WAIT_QUEUE_HEAD, sizeof(struct wait_queue_head));
 	DEFINE(KX_ALIGNOF_WAIT_QUEUE_HEAD, __alignof__(struct wait_queue_head));
+	COMMENT("struct kx_task_work (cxxrt/bridge/sched.c): a callback_head and a function");
+	DEFINE(KX_SIZEOF_TASK_WORK, sizeof(struct callback_head) + sizeof(void (*)(void *)));
+	DEFINE(KX_ALIGNOF_TASK_WORK, __alignof__(struct callback_head));
 	BLANK();
 
 	COMMENT("Allocation flags");

@@ -6,11 +6,21 @@
 #include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <linux/cpumask.h>
+#include <linux/task_work.h>
+#include <linux/module.h>
 #include <kx/bridge.h>
 #include <kx/consts.h>
 
 static_assert(sizeof(struct wait_queue_head) == KX_SIZEOF_WAIT_QUEUE_HEAD);
 static_assert(sizeof(struct rcu_work) == KX_SIZEOF_RCU_WORK);
+
+/*
+ * A module built for a preemptible kernel relies on Tasks RCU to know that
+ * no task is still inside its text (kx_module_text_barrier()).
+ */
+#if defined(CONFIG_PREEMPTION) && !defined(CONFIG_TASKS_RCU)
+#error "a preemptible kernel without CONFIG_TASKS_RCU: kx_module_text_barrier() cannot work"
+#endif
 
 /* init_waitqueue_head() with the caller's lockdep class. */
 void kx_waitqueue_init(void *wq, const char *name, void *key)
@@ -44,6 +54,14 @@ int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, lon
 	struct wait_queue_head *head = wq;
 
 	return wait_event_interruptible_hrtimeout(*head, cond(arg), timeout);
+}
+
+/* wait_event(): uninterruptibly, until @cond returns true. */
+void kx_wait_event(void *wq, int (*cond)(void *arg), void *arg)
+{
+	struct wait_queue_head *head = wq;
+
+	wait_event(*head, cond(arg));
 }
 
 /* A condition that may sleep (take a mutex) in a wait loop, knowingly. */
@@ -82,9 +100,9 @@ void kx_synchronize_rcu(void)
  * work functions still running module code after they dropped the last
  * reference that pinned the module.
  */
-struct workqueue_struct *kx_workqueue_create(const char *name)
+struct workqueue_struct *kx_workqueue_create(const char *name, int unbound)
 {
-	return alloc_workqueue("%s", 0, 0, name);
+	return alloc_workqueue("%s", unbound ? WQ_UNBOUND : 0, 0, name);
 }
 
 void kx_workqueue_destroy(struct workqueue_struct *wq)
@@ -109,4 +127,63 @@ void *kx_rcu_work_of(struct work_struct *work)
 void kx_rcu_barrier(void)
 {
 	rcu_barrier();
+}
+
+/*
+ * Returns once no task can still be running module text it entered
+ * without holding a module reference: the tail of a callback after the
+ * call that dropped the last reference, or the return path of a completion
+ * that freed the last object pinning the module.  Code running with
+ * preemption, interrupts or bottom halves off is waited for by an RCU
+ * grace period; a task preempted anywhere is waited for by Tasks RCU, whose
+ * grace period ends only when every task has switched voluntarily (or run
+ * in user space), which module code never does without a reference.
+ */
+void kx_module_text_barrier(void)
+{
+	synchronize_rcu();
+	synchronize_rcu_tasks();
+}
+
+/* task_work_add() of a function of the module's, pinning the module meanwhile. */
+struct kx_task_work {
+	struct callback_head head;
+	void (*fn)(void *work);
+};
+
+static_assert(sizeof(struct kx_task_work) == KX_SIZEOF_TASK_WORK);
+static_assert(__alignof__(struct kx_task_work) == KX_ALIGNOF_TASK_WORK);
+
+static void kx_task_work_run(struct callback_head *head)
+{
+	struct kx_task_work *work = container_of(head, struct kx_task_work, head);
+
+	work->fn(work);		/* may free @work */
+	/*
+	 * The last module code this task runs for the work: the module may go
+	 * as soon as the reference is dropped, and its exit waits in
+	 * kx_module_text_barrier() until this task has left.
+	 */
+	module_put(THIS_MODULE);
+}
+
+/*
+ * Queue @fn(@storage) on the current task, to run when it next returns to
+ * user space or, if it is exiting, in exit_task_work().  0, or -ENODEV
+ * while the module is unloading, or -ESRCH when the task is past running
+ * task work.
+ */
+int kx_task_work_queue(void *storage, void (*fn)(void *work))
+{
+	struct kx_task_work *work = storage;
+	int err;
+
+	if (!try_module_get(THIS_MODULE))
+		return -ENODEV;
+	work->fn = fn;
+	init_task_work(&work->head, kx_task_work_run);
+	err = task_work_add(current, &work->head, TWA_RESUME);
+	if (err)
+		module_put(THIS_MODULE);
+	return err;
 }

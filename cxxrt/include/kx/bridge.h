@@ -95,6 +95,7 @@ void kx_wake_up(void *wq);
 void kx_wake_up_all(void *wq);
 int kx_waitqueue_active(void *wq);
 int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout);
+void kx_wait_event(void *wq, int (*cond)(void *arg), void *arg);
 void kx_sched_annotate_sleep(void);
 int kx_signal_pending(void);
 unsigned int kx_num_possible_cpus(void);
@@ -104,11 +105,21 @@ void kx_rcu_read_unlock(void);
 void kx_synchronize_rcu(void);
 void kx_rcu_barrier(void);
 
-struct workqueue_struct *kx_workqueue_create(const char *name);
+struct workqueue_struct *kx_workqueue_create(const char *name, int unbound);
 void kx_workqueue_destroy(struct workqueue_struct *wq);
 void kx_queue_rcu_work(struct workqueue_struct *wq, void *rwork,
 		       void (*fn)(struct work_struct *work));
 void *kx_rcu_work_of(struct work_struct *work);
+
+/*
+ * Task work (@storage: KX_SIZEOF_TASK_WORK bytes), run by the current task
+ * on its way to user space or out of exit; the module stays loaded until
+ * @fn has returned.  0 or -errno.
+ */
+int kx_task_work_queue(void *storage, void (*fn)(void *work));
+
+/* Module exit, last: no task is left inside module text (see sched.c). */
+void kx_module_text_barrier(void);
 
 /* User memory: each returns the number of bytes NOT copied (0 = success). */
 unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n);

@@ -26,7 +26,12 @@ class PercpuRef : Pinned {
 public:
 	using Release = void (*)(struct percpu_ref *ref);
 
-	PercpuRef() = default;
+	/*
+	 * Zeroed: a ref that init() never ran on (or that failed) is one
+	 * percpu_ref_exit() accepts, so an error path may exit() every ref it
+	 * owns without tracking which were initialised.
+	 */
+	PercpuRef() : storage_{} {}
 
 	/* percpu_ref_init() with one reference held by the caller. */
 	[[nodiscard]] Result<void> init(Release release, Gfp gfp)

@@ -102,6 +102,16 @@ private:
 	bool has_value_;
 };
 
+/* A kernel pointer that may be an error pointer (ERR_PTR()): the pointer, or its errno. */
+template <typename T>
+[[nodiscard]] inline Result<T *> from_err_ptr(T *ptr)
+{
+	const long value = static_cast<long>(reinterpret_cast<uptr>(ptr));
+	if (Error::valid(value))
+		return Error::from_errno(value);
+	return ptr;
+}
+
 /* The one place a Result becomes what a syscall returns. */
 template <typename T>
 [[nodiscard]] inline long to_long(Result<T> &&r)

@@ -47,6 +47,13 @@ public:
 		return r == -KX_ETIME ? Wait::TimedOut : Wait::Interrupted;
 	}
 
+	/* Sleep uninterruptibly until @ready() holds (wait_event()). */
+	template <typename F>
+	void wait(F &&ready)
+	{
+		kx_wait_event(storage_, &call<remove_reference_t<F>>, &ready);
+	}
+
 private:
 	template <typename F>
 	static int call(void *f)
@@ -66,11 +73,18 @@ public:
 
 class Workqueue : Pinned {
 public:
+	/*
+	 * Bound: work runs on the CPU that queued it, at most 256 items of the
+	 * queue at once per CPU.  Unbound: on any CPU, with a larger limit, for
+	 * work that may sleep for long (and must not hold up other work).
+	 */
+	enum class Kind { Bound, Unbound };
+
 	Workqueue() = default;
 
-	[[nodiscard]] Result<void> create(const char *name)
+	[[nodiscard]] Result<void> create(const char *name, Kind kind = Kind::Bound)
 	{
-		wq_ = kx_workqueue_create(name);
+		wq_ = kx_workqueue_create(name, kind == Kind::Unbound);
 		return wq_ ? Result<void>() : err::ENOMEM;
 	}
 
@@ -104,6 +118,49 @@ public:
 
 private:
 	alignas(KX_ALIGNOF_RCU_WORK) unsigned char storage_[KX_SIZEOF_RCU_WORK];
+};
+
+/*
+ * Work the current task runs on its way back to user space, or in
+ * exit_task_work() if it is exiting: a place to sleep that holds nothing
+ * (task_work_add(TWA_RESUME)).  The module stays loaded until the function
+ * has returned.
+ *
+ *	struct Thing { kx::TaskWork work; ... };
+ *	static void run(kx::TaskWork *w) { Thing *t = kx::TaskWork::owner(w, &Thing::work); ... }
+ *	if (!thing->work.queue_on_current(run)) ...
+ */
+class TaskWork : Pinned {
+public:
+	using Fn = void (*)(TaskWork *work);
+
+	TaskWork() = default;
+
+	/* False if it could not be queued (module unloading, task past its task work). */
+	[[nodiscard]] bool queue_on_current(Fn fn)
+	{
+		fn_ = fn;
+		return kx_task_work_queue(&storage_, &TaskWork::trampoline) == 0;
+	}
+
+	template <typename T>
+	[[nodiscard]] static T *owner(TaskWork *work, TaskWork T::*member)
+	{
+		return container_of(work, member);
+	}
+
+private:
+	static void trampoline(void *storage)
+	{
+		TaskWork *self = container_of(static_cast<Storage *>(storage), &TaskWork::storage_);
+		self->fn_(self);
+	}
+
+	struct Storage {
+		alignas(KX_ALIGNOF_TASK_WORK) unsigned char bytes[KX_SIZEOF_TASK_WORK];
+	};
+	Storage storage_;
+	Fn fn_ = nullptr;
 };
 
 } // namespace kx
