@@ -48,6 +48,9 @@ void kx_test_waitqueue(struct kunit *test);
 void kx_test_rcu_work(struct kunit *test);
 void kaio_test_geometry_sizes(struct kunit *test);
 void kaio_test_geometry_limits(struct kunit *test);
+void kaio_test_destroy_wait_nothing(struct kunit *test);
+void kaio_test_destroy_wait_all_done_first(struct kunit *test);
+void kaio_test_destroy_wait_sleeps(struct kunit *test);
 
 /* kaio_selfcheck.ko: a failing expectation and a WARN_ON, from C++. */
 void kx_selfcheck_fail(struct kunit *test);

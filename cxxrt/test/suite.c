@@ -54,6 +54,9 @@ static struct kunit_suite kx_runtime_suite = {
 static struct kunit_case kaio_core_cases[] = {
 	KUNIT_CASE(kaio_test_geometry_sizes),
 	KUNIT_CASE(kaio_test_geometry_limits),
+	KUNIT_CASE(kaio_test_destroy_wait_nothing),
+	KUNIT_CASE(kaio_test_destroy_wait_all_done_first),
+	KUNIT_CASE(kaio_test_destroy_wait_sleeps),
 	{}
 };
 

@@ -14,6 +14,24 @@
  * keeps the module loaded until the file's last fput() has torn down the
  * inode and the superblock; the ring files' own fops therefore carry no
  * owner (alloc_file_pseudo() takes no module reference for them).
+ *
+ * After the last pin: a context's ring file is put by its RCU-delayed free
+ * (on the module's workqueue), which runs only once its last request is
+ * gone.  The code that drops that last request can still be executing
+ * module text afterwards: the return path of a completion, which may run
+ * in preemptible process context (iomap's unwritten-extent conversion on
+ * ext4 and xfs, a FUSE reply in the server's write()) and be preempted
+ * there for as long as the scheduler likes, so neither the RCU grace
+ * period before the free nor anything the free does waits for it.  Nor can
+ * a reference per request help: whoever drops it runs module code after
+ * dropping it.  What closes the window is module exit itself: after every
+ * pin is gone it waits (kx_module_text_barrier()) for an RCU grace period,
+ * which covers code running with interrupts, bottom halves or preemption
+ * off, and for a Tasks RCU grace period, which ends only once every task
+ * has switched voluntarily or run in user space; module code never sleeps
+ * voluntarily without holding a reference, so no task is left inside it.
+ * The same argument covers the task work of an exiting mm (kx::TaskWork)
+ * and the tail of the notifier callbacks.
  */
 #include <linux/fs.h>
 #include <linux/fs_context.h>

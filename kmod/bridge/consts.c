@@ -11,6 +11,7 @@
 #include <linux/blkdev.h>
 #include <linux/minmax.h>
 #include "fsync.h"
+#include "mmhash.h"
 
 static void __used kaio_consts(void)
 {
@@ -44,6 +45,8 @@ static void __used kaio_consts(void)
 	DEFINE(KAIO_GEN_SIZEOF_REQ_OP, max(sizeof(struct kiocb), sizeof(struct kaio_fsync)));
 	DEFINE(KAIO_GEN_ALIGNOF_REQ_OP, max(__alignof__(struct kiocb), __alignof__(struct kaio_fsync)));
 	DEFINE(KAIO_GEN_SIZEOF_BLK_PLUG, sizeof(struct blk_plug));
+	DEFINE(KAIO_GEN_SIZEOF_MM_NODE, sizeof(struct kaio_mm_node));
+	DEFINE(KAIO_GEN_ALIGNOF_MM_NODE, __alignof__(struct kaio_mm_node));
 	BLANK();
 
 	COMMENT("<linux/aio_abi.h>");

@@ -5,17 +5,21 @@
  * The built-in AIO hooks exit_aio() into __mmput(); a module cannot, so it
  * registers an mmu_notifier per mm whose ->release runs at the same point
  * (exit_mmap(), on exit and on exec, before the mappings go).  The core
- * allocates its per-mm state around the notifier.
+ * allocates its per-mm state around the notifier.  ->release runs inside
+ * the SRCU read section that every notifier of every mm shares: see the top
+ * of kmod/core/mm.cpp for why the core never sleeps there.
  */
 #include <linux/mmu_notifier.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
 #include <linux/nospec.h>
 #include <kaio/bridge.h>
 
 static void kaio_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
-	kaio_core_mm_release(mn);
+	kaio_core_mm_release(mn, mm);
 }
 
 static struct mmu_notifier *kaio_mm_alloc(struct mm_struct *mm)
@@ -41,12 +45,32 @@ struct mm_struct *kaio_current_mm(void)
 	return current->mm;
 }
 
-/* The notifier of the current mm, made on first use; NULL on failure. */
+/*
+ * The notifier of the current mm, made on first use, or an error pointer.
+ *
+ * Registering takes every lock of the address space (mm_take_all_locks(),
+ * O(mappings)), and gives up with -EINTR whenever a signal is pending.
+ * Native io_setup() has no such failure.  So signals are blocked meanwhile
+ * (all but SIGKILL and SIGSTOP; one that arrives stays pending and is
+ * delivered when the call returns), or a steady stream of them could keep
+ * the registration from ever finishing; and what blocking cannot hold off
+ * (SIGSTOP, task work that io_uring signals) makes the call start over once
+ * it has been dealt with, as nothing was done yet.  Only a fatal signal
+ * ends it, with EINTR, which the dying task never sees.
+ */
 struct mmu_notifier *kaio_mm_notifier_get(void)
 {
-	struct mmu_notifier *mn = mmu_notifier_get(&kaio_mm_ops, current->mm);
+	struct mmu_notifier *mn;
+	sigset_t all, saved;
 
-	return IS_ERR(mn) ? NULL : mn;
+	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sigprocmask(SIG_SETMASK, &all, &saved);
+	mn = mmu_notifier_get(&kaio_mm_ops, current->mm);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+
+	if (mn == ERR_PTR(-EINTR) && !fatal_signal_pending(current))
+		return ERR_PTR(-ERESTARTNOINTR);
+	return mn;
 }
 
 void kaio_mm_notifier_put(struct mmu_notifier *mn)
@@ -54,10 +78,20 @@ void kaio_mm_notifier_put(struct mmu_notifier *mn)
 	mmu_notifier_put(mn);
 }
 
-/* Module exit: wait until every notifier put so far has been freed. */
-void kaio_mm_notifier_synchronize(void)
+/*
+ * Is ->release of @mm running in the task whose address space it was: the
+ * last thread of a process in exit_mm() (current->mm is already NULL, but
+ * the task still runs on @mm), or a task replacing it in exec?  Otherwise
+ * it is someone else's mmput() (a reader of /proc/PID/mem, a kernel
+ * thread), which must not be made to wait for the mm's I/O.
+ */
+int kaio_mm_release_is_own(struct mm_struct *mm)
 {
-	mmu_notifier_synchronize();
+	if (current->flags & PF_KTHREAD)
+		return 0;
+	if (current->flags & PF_EXITING)
+		return !current->mm && current->active_mm == mm;
+	return current->in_execve && current->mm != mm;
 }
 
 unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size)

@@ -16,12 +16,14 @@ static int __init kaio_init(void)
 	err = kaio_core_init();
 	if (err)
 		goto sysctl;
+	kaio_debugfs_init();
 	err = kaio_miscdev_register();
 	if (err)
 		goto core;
 	return 0;
 
 core:
+	kaio_debugfs_exit();
 	kaio_core_exit();
 sysctl:
 	kaio_sysctl_exit();
@@ -31,6 +33,7 @@ sysctl:
 static void __exit kaio_exit(void)
 {
 	kaio_miscdev_deregister();
+	kaio_debugfs_exit();
 	kaio_core_exit();
 	kaio_sysctl_exit();
 }

@@ -15,6 +15,8 @@ namespace kaio {
 namespace {
 
 kx::SlabCache<Ctx> g_ctx_cache;
+/* Contexts made and not yet freed (debugfs). */
+kx::Atomic<long> g_live_ctx;
 
 /* The system-wide quota: the sum of what io_setup() callers asked for. */
 kx::SpinLock g_quota_lock;
@@ -38,6 +40,20 @@ void quota_refund(unsigned int nr)
 
 static_assert(sizeof(kaio_abi_ring) == kEventBytes && sizeof(kaio_abi_io_event) == kEventBytes);
 
+/*
+ * vm_mmap() fails where fs/aio.c's do_mmap() does (ENOMEM, and EINTR when
+ * the task is killed), and in one more way: it asks the LSMs first
+ * (security_mmap_file()), which native io_setup never does.  Their refusal
+ * (EACCES, EPERM: do_mmap() cannot give either for the ring's file) is
+ * passed on as it is, a documented difference (README, Limits).
+ */
+kx::Error ring_mmap_error(long err)
+{
+	if (err == -KX_EINTR || err == -KX_EACCES || err == -KX_EPERM)
+		return kx::Error::from_errno(err);
+	return kx::err::ENOMEM;
+}
+
 } // namespace
 
 kx::Result<void> Ctx::init_cache()
@@ -51,6 +67,11 @@ void Ctx::destroy_cache()
 	g_ctx_cache.destroy();
 }
 
+unsigned long Ctx::live()
+{
+	return static_cast<unsigned long>(g_live_ctx.load());
+}
+
 /* io_setup() after its argument checks (the sizing is in geometry.h). */
 kx::Result<Ctx *> Ctx::create(unsigned int asked)
 {
@@ -60,8 +81,15 @@ kx::Result<Ctx *> Ctx::create(unsigned int asked)
 	if (!scaled || asked > kx::read_once(kaio_aio_max_nr))
 		return kx::err::EAGAIN;
 
+	/*
+	 * The mm's state first: registering its notifier may be interrupted
+	 * by a signal and restarted, which must find nothing mapped or charged.
+	 */
+	MmState *mm = KX_TRY(MmState::get_current());
+
 	Ctx *ctx = KX_TRY(g_ctx_cache.make(kx::gfp::KERNEL));
-	auto ready = ctx->init(asked, scaled);
+	g_live_ctx.inc();
+	auto ready = ctx->init(mm, asked, scaled);
 	if (ready.is_error()) {
 		ctx->destroy_unpublished();
 		return ready.error();
@@ -69,11 +97,15 @@ kx::Result<Ctx *> Ctx::create(unsigned int asked)
 	return ctx;
 }
 
-/* Everything but publication; on error the caller runs destroy_unpublished(). */
-kx::Result<void> Ctx::init(unsigned int max_reqs, unsigned int scaled)
+/*
+ * Everything up to publication; on error the caller runs
+ * destroy_unpublished(), which undoes whatever was done (every member it
+ * looks at starts out empty: null pointers, zero sizes, zeroed refs).
+ */
+kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scaled)
 {
+	mm_ = mm;
 	max_reqs_ = max_reqs;
-	KX_LOCK_INIT(ctx_lock_);
 	KX_LOCK_INIT(completion_lock_);
 	KX_LOCK_INIT(ring_lock_);
 	KX_LOCK_INIT(wait_);
@@ -94,7 +126,7 @@ kx::Result<void> Ctx::init(unsigned int max_reqs, unsigned int scaled)
 	users_.get();	/* the io_setup() caller's, dropped by put_user_ref() */
 	reqs_.get();	/* dropped by users_gone() */
 
-	auto id = publish();
+	auto id = mm_->add(this);
 	if (id.is_error()) {
 		quota_refund(max_reqs_);
 		return id.error();
@@ -103,12 +135,6 @@ kx::Result<void> Ctx::init(unsigned int max_reqs, unsigned int scaled)
 	write_ring_id(id_);
 	ring_lock_.unlock();
 	return {};
-}
-
-kx::Result<unsigned int> Ctx::publish()
-{
-	mm_ = KX_TRY(MmState::get_current());
-	return mm_->add(this);
 }
 
 /* Undo a failed init(): nothing was published, nobody else holds a reference. */
@@ -124,6 +150,7 @@ void Ctx::destroy_unpublished()
 	reqs_.exit();
 	users_.exit();
 	g_ctx_cache.free(this);
+	g_live_ctx.dec();
 }
 
 kx::Result<void> Ctx::setup_ring(unsigned int scaled)
@@ -151,7 +178,7 @@ kx::Result<void> Ctx::setup_ring(unsigned int scaled)
 	const unsigned long len = nr_pages * KX_PAGE_SIZE;
 	const long addr = kaio_ring_mmap_user(ring_file_, len);
 	if (kx::Error::valid(addr))
-		return addr == -KX_EINTR ? kx::err::EINTR : kx::err::ENOMEM;
+		return ring_mmap_error(addr);
 	mmap_size_ = len;
 	mmap_base_ = user_id_ = static_cast<unsigned long>(addr);
 	nr_events_ = geo.nr;
@@ -207,7 +234,7 @@ bool Ctx::mark_dead()
 	return dead_.xchg(1) != 0;
 }
 
-kx::Result<void> Ctx::kill(DestroyWait *wait, bool unmap)
+kx::Result<void> Ctx::kill(DestroyWait *wait, Unmap unmap)
 {
 	if (!mm_->unpublish(this))
 		return kx::err::EINVAL;	/* a concurrent destroyer won */
@@ -222,9 +249,11 @@ kx::Result<void> Ctx::kill(DestroyWait *wait, bool unmap)
 	 */
 	quota_refund(max_reqs_);
 
-	if (unmap && mmap_size_)
+	if (unmap == Unmap::Yes && mmap_size_)
 		kaio_ring_munmap_user(mmap_base_, mmap_size_);
 
+	if (wait)
+		wait->expect();
 	destroy_wait_ = wait;
 	users_.kill();
 	return {};
@@ -251,9 +280,8 @@ void Ctx::users_gone(struct percpu_ref *ref)
 void Ctx::reqs_gone(struct percpu_ref *ref)
 {
 	Ctx *ctx = kx::PercpuRef::owner(ref, &Ctx::reqs_);
-	DestroyWait *wait = ctx->destroy_wait_;
-	if (wait && wait->pending.dec_and_test())
-		wait->done.complete();
+	if (DestroyWait *wait = ctx->destroy_wait_)
+		wait->context_done();
 	/* Lookups walk the table under RCU; and freeing the ring may sleep. */
 	ctx->free_work_.queue(free_wq(), free_after_rcu);
 }
@@ -266,6 +294,7 @@ void Ctx::free_after_rcu(struct work_struct *work)
 	ctx->reqs_.exit();
 	ctx->users_.exit();
 	g_ctx_cache.free(ctx);
+	g_live_ctx.dec();
 }
 
 int Ctx::migrate_ring_page(struct address_space *mapping, struct folio *dst, struct folio *src)

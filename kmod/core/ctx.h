@@ -23,16 +23,11 @@
 #include <kx/refs.h>
 #include <kx/sched.h>
 
+#include "destroy_wait.h"
+
 namespace kaio {
 
 class MmState;
-
-/* Several contexts killed together (mm exit) wait on one of these. */
-struct DestroyWait {
-	explicit DestroyWait(int count) : pending(count) {}
-	kx::Atomic<int> pending;
-	kx::Completion done;
-};
 
 /* A CPU's cache of free ring slots (fs/aio.c's kioctx_cpu). */
 struct CtxCpu {
@@ -46,17 +41,21 @@ class Ctx : kx::Pinned {
 public:
 	/* io_setup(): a live context in current->mm's table, with one users reference. */
 	[[nodiscard]] static kx::Result<Ctx *> create(unsigned int asked);
+	/* Contexts made and not yet freed. */
+	[[nodiscard]] static unsigned long live();
 
 	/* The context @ctx_id names in current->mm, with a users reference; or EINVAL. */
 	[[nodiscard]] static kx::Result<Ctx *> lookup(kx::u64 ctx_id);
 
+	/* Whether kill() unmaps the ring: not when the mm is going (it may not be current's). */
+	enum class Unmap { No, Yes };
+
 	/*
 	 * Mark dead, unpublish, wake waiters, refund the quota, unmap the ring
-	 * if @unmap (not when the mm is going: it may not be current's) and
-	 * drop the initial users reference.  EINVAL if it was already dead.
-	 * @wait is told when the last request is gone.
+	 * if asked and drop the initial users reference.  EINVAL if it was
+	 * already dead.  @wait (if any) is told when the last request is gone.
 	 */
-	[[nodiscard]] kx::Result<void> kill(DestroyWait *wait, bool unmap);
+	[[nodiscard]] kx::Result<void> kill(DestroyWait *wait, Unmap unmap);
 
 	void put_user_ref() { users_.put(); }
 
@@ -106,9 +105,8 @@ public:
 	~Ctx() = default;
 
 private:
-	kx::Result<void> init(unsigned int max_reqs, unsigned int scaled);
+	kx::Result<void> init(MmState *mm, unsigned int max_reqs, unsigned int scaled);
 	kx::Result<void> setup_ring(unsigned int scaled);
-	kx::Result<unsigned int> publish();
 	void free_ring();
 	void write_ring_id(unsigned int id);
 	bool take_cpu_slot();
@@ -146,8 +144,6 @@ private:
 
 	/* Slots free for submission; see the submission path. */
 	alignas(64) kx::Atomic<int> reqs_available_;
-
-	alignas(64) kx::SpinLock ctx_lock_;
 
 	/* Readers of the ring (getevents) and ring page migration. */
 	alignas(64) kx::Mutex ring_lock_;

@@ -66,7 +66,7 @@ kx::Result<long> ioctl_setup(kx::UserPtr<kaio_abi_setup_args> uargs, bool compat
 	Ctx *ctx = KX_TRY(Ctx::create(a.nr_events));
 	auto stored = write_ctx(a.ctxp, ctx->user_id(), compat);
 	if (stored.is_error())
-		(void)ctx->kill(nullptr, true);	/* nothing may leak */
+		(void)ctx->kill(nullptr, Ctx::Unmap::Yes);	/* nothing may leak */
 	ctx->put_user_ref();
 	KX_TRY(kx::move(stored));
 	return 0L;
@@ -77,11 +77,11 @@ kx::Result<long> ioctl_destroy(kx::UserPtr<kaio_abi_destroy_args> uargs)
 {
 	const kaio_abi_destroy_args a = KX_TRY(uargs.read());
 	Ctx *ctx = KX_TRY(Ctx::lookup(a.ctx));
-	DestroyWait wait(1);
-	auto killed = ctx->kill(&wait, true);
+	DestroyWait wait;
+	auto killed = ctx->kill(&wait, Ctx::Unmap::Yes);
 	ctx->put_user_ref();
 	KX_TRY(kx::move(killed));
-	wait.done.wait();
+	wait.wait();
 	return 0L;
 }
 
@@ -225,7 +225,7 @@ kx::Result<void> init()
 		MmState::exit();
 		return ctxs;
 	}
-	auto reqs = init_req_cache();
+	auto reqs = init_requests();
 	if (reqs.is_error()) {
 		Ctx::destroy_cache();
 		MmState::exit();
@@ -241,12 +241,23 @@ extern "C" int kaio_core_init(void)
 	return static_cast<int>(kx::to_long(kaio::init()));
 }
 
-/* Every context is gone (each pins the module); drain what frees them. */
+/*
+ * Every context is gone (each pins the module); drain what frees them,
+ * then wait until no task can still be on its way out of module code (see
+ * kx_module_text_barrier() and the pinning argument in kmod/bridge/aiofs.c).
+ */
 extern "C" void kaio_core_exit(void)
 {
 	kaio::MmState::exit();
-	kaio::destroy_req_cache();
+	kaio::exit_requests();
 	kaio::Ctx::destroy_cache();
+	kx_module_text_barrier();
+}
+
+extern "C" void kaio_core_objects(unsigned long *contexts, unsigned long *mm_states)
+{
+	*contexts = kaio::Ctx::live();
+	*mm_states = kaio::MmState::live();
 }
 
 extern "C" int kaio_core_open(struct file *)

@@ -1,27 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per-mm context tables and the mm-exit hook (see mm.h).
+ *
+ * Exit and exec, and why nothing sleeps in ->release
+ * ---------------------------------------------------
+ * fs/aio.c's exit_aio() kills an mm's contexts and then waits for their
+ * in-flight I/O, from __mmput(), holding nothing.  kaio learns of the same
+ * moment through the mmu_notifier ->release, but that callback runs inside
+ * the SRCU read section that the notifiers of all mms share: every other
+ * process that has a notifier (every kaio user, every KVM or vfio process)
+ * waits for that section in its own exit (exit_mmap() -> synchronize_srcu()).
+ * A wait for I/O there would stall all of them for as long as the I/O
+ * takes, and forever if the I/O needs one of them to make progress (a FUSE
+ * server that uses kaio itself and would abort the request when it closes
+ * /dev/fuse, later in its exit).
+ *
+ * So ->release only kills the contexts, which never sleeps, and the wait
+ * moves into the task that owned the mm: a task_work queued on it runs in
+ * exit_task_work() on exit (before the parent can reap it, as with
+ * exit_aio()) or on the way back to user space after exec (before the new
+ * program runs), holding no lock anyone else needs.  The task work pins the
+ * module until it has returned.  Its memory is allocated with the state, so
+ * ->release need not allocate.  Where ->release runs in someone else's
+ * mmput() (a process that held a reference to the mm, e.g. through /proc)
+ * or in a kernel thread, nobody waits: the requests complete on their own
+ * and the contexts are freed when they have.
  */
 #include "mm.h"
 #include "ctx.h"
+#include "destroy_wait.h"
 
 #include <kx/alloc.h>
 #include <kx/log.h>
 
 namespace kaio {
+
+/* An exiting mm's wait for its contexts, run by the task that owned it. */
+struct ExitWait {
+	DestroyWait wait;
+	kx::TaskWork work;
+
+	static void run(kx::TaskWork *work)
+	{
+		ExitWait *self = kx::TaskWork::owner(work, &ExitWait::work);
+		self->wait.wait();
+		delete self;	/* made by kx::make() in MmState::alloc() */
+	}
+};
+
 namespace {
 
-/* mm -> MmState: singly linked RCU chains, written under g_hash_lock. */
-constexpr unsigned int kHashBuckets = 64;
-constinit kx::Atomic<MmState *> g_hash[kHashBuckets];
+/* Insertions into and removals from the table of states by mm. */
 kx::SpinLock g_hash_lock;
 kx::Workqueue g_free_wq;
-
-unsigned int bucket(struct mm_struct *mm)
-{
-	const auto v = reinterpret_cast<kx::uptr>(mm);
-	return (v >> 6 ^ v >> 12) % kHashBuckets;
-}
+/* States made and not yet freed; module exit waits for zero. */
+kx::Atomic<long> g_live;
+kx::WaitQueue g_live_wq;
 
 kx::Result<CtxTable *> alloc_table(unsigned int nr)
 {
@@ -44,23 +78,47 @@ kx::Workqueue &free_wq()
 kx::Result<void> MmState::init()
 {
 	KX_LOCK_INIT(g_hash_lock);
-	return g_free_wq.create("kaio_free");
+	KX_LOCK_INIT(g_live_wq);
+	KX_TRY(g_free_wq.create("kaio_free"));
+	const int err = kaio_mm_hash_init();
+	if (err) {
+		g_free_wq.destroy();
+		return kx::Error::from_errno(err);
+	}
+	return {};
 }
 
 /*
  * Module exit: no context exists any more (each pins the module), but the
- * mms that used kaio keep their notifiers; drop them, then wait until the
- * notifier frees and their RCU-delayed work have all run.
+ * mms that used kaio keep their notifiers; drop them, then wait until every
+ * state is freed.  mmu_notifier_synchronize() would not do: it is a
+ * synchronize_srcu(), which does not wait for notifier frees queued on
+ * other CPUs when Tree SRCU runs per CPU, and those frees call into the
+ * module.
  */
 void MmState::exit()
 {
-	for (auto &head : g_hash) {
-		while (MmState *state = head.load())
-			unhash_and_put(state);
-	}
-	kaio_mm_notifier_synchronize();
+	kaio_mm_hash_drain(unhash_and_put_node);
+	g_live_wq.wait([] { return g_live.load() == 0; });
 	kx_rcu_barrier();
 	g_free_wq.destroy();
+	kaio_mm_hash_destroy();
+}
+
+unsigned long MmState::live()
+{
+	return static_cast<unsigned long>(g_live.load());
+}
+
+MmState::MmState(struct mm_struct *mm, kx::Own<ExitWait> exit_wait)
+	: mm_(mm), exit_wait_(kx::move(exit_wait))
+{
+	KX_LOCK_INIT(lock_);
+}
+
+MmState::~MmState()
+{
+	kx_kfree(table_.load());
 }
 
 MmState *MmState::from(struct mmu_notifier *mn)
@@ -68,22 +126,28 @@ MmState *MmState::from(struct mmu_notifier *mn)
 	return kx::container_of(reinterpret_cast<NotifierStorage *>(mn), &MmState::notifier_);
 }
 
-MmState *MmState::find_rcu(struct mm_struct *mm)
+MmState *MmState::from_node(void *node)
 {
-	for (MmState *s = g_hash[bucket(mm)].load(); s; s = s->hash_next_.load())
-		if (s->mm_ == mm)
-			return s;
-	return nullptr;
+	return kx::container_of(static_cast<NodeStorage *>(node), &MmState::node_);
 }
 
+MmState *MmState::find_rcu(struct mm_struct *mm)
+{
+	void *node = kaio_mm_hash_lookup(mm);
+	return node ? from_node(node) : nullptr;
+}
+
+/* Called by mmu_notifier_get() with the mm's locks all held: no waiting on anything else here. */
 struct mmu_notifier *MmState::alloc(struct mm_struct *mm)
 {
-	auto made = kx::make<MmState>(kx::gfp::KERNEL, mm);
+	auto exit_wait = kx::make<ExitWait>(kx::gfp::KERNEL);
+	if (exit_wait.is_error())
+		return nullptr;
+	auto made = kx::make<MmState>(kx::gfp::KERNEL, mm, exit_wait.release_value());
 	if (made.is_error())
 		return nullptr;
-	MmState *state = made.release_value().leak();
-	KX_LOCK_INIT(state->lock_);
-	return state->notifier();
+	g_live.inc();
+	return made.release_value().leak()->notifier();
 }
 
 void MmState::free(struct mmu_notifier *mn)
@@ -96,8 +160,10 @@ void MmState::free(struct mmu_notifier *mn)
 void MmState::free_after_rcu(struct work_struct *work)
 {
 	MmState *state = kx::RcuWork::owner(work, &MmState::free_work_);
-	kx_kfree(state->table_.load());
 	delete state;	/* made by kx::make() in alloc() */
+	/* The work function returns before module exit's workqueue destroy does. */
+	if (g_live.dec_and_test())
+		g_live_wq.wake_up_all();
 }
 
 kx::Result<MmState *> MmState::get_current()
@@ -110,23 +176,22 @@ kx::Result<MmState *> MmState::get_current()
 	}
 
 	/* Slow path: mmu_notifier_get() makes it or finds a racing thread's. */
-	struct mmu_notifier *mn = kaio_mm_notifier_get();
-	if (!mn)
-		return kx::err::ENOMEM;
+	struct mmu_notifier *mn = KX_TRY(kx::from_err_ptr(kaio_mm_notifier_get()));
 	MmState *state = from(mn);
-	bool extra_ref;
+	bool extra_ref = false;
+	int err = 0;
 	{
 		kx::SpinGuard g(g_hash_lock);
-		extra_ref = state->hashed_;
-		if (!extra_ref) {
-			state->hash_next_.store(g_hash[bucket(mm)].load());
-			g_hash[bucket(mm)].store_release(state);
+		if (state->hashed_)
+			extra_ref = true;
+		else if ((err = kaio_mm_hash_insert(&state->node_, mm)) == 0)
 			state->hashed_ = true;
-		}
 	}
-	/* Each state holds exactly one notifier reference. */
-	if (extra_ref)
+	/* Each hashed state holds exactly one notifier reference. */
+	if (extra_ref || err)
 		kaio_mm_notifier_put(mn);
+	if (err)
+		return kx::err::ENOMEM;	/* as fs/aio.c's table growth failing */
 	return state;
 }
 
@@ -137,13 +202,15 @@ void MmState::unhash_and_put(MmState *state)
 		kx::SpinGuard g(g_hash_lock);
 		if (!state->hashed_)
 			return;
-		kx::Atomic<MmState *> *link = &g_hash[bucket(state->mm_)];
-		while (link->load() != state)
-			link = &link->load()->hash_next_;
-		link->store_release(state->hash_next_.load());
+		kaio_mm_hash_remove(&state->node_);
 		state->hashed_ = false;
 	}
 	kaio_mm_notifier_put(state->notifier());
+}
+
+void MmState::unhash_and_put_node(void *node)
+{
+	unhash_and_put(from_node(node));
 }
 
 kx::Result<unsigned int> MmState::add(Ctx *ctx)
@@ -225,29 +292,39 @@ int MmState::ring_moved(struct file *ring, unsigned long new_start)
 
 /*
  * The mm is going (exit or exec): as exit_aio(), kill every context without
- * unmapping (the mappings go with the mm, which may not be current's) and
- * wait for all their in-flight requests.
+ * unmapping (the mappings go with the mm, which may not be current's).  If
+ * @wait_in_task, the task waits for their requests in its task work (see
+ * the top of this file); never here.  No thread of the mm runs any more, so
+ * the table cannot change under us.
  */
-void MmState::kill_all_and_wait()
+void MmState::kill_all(bool wait_in_task)
 {
 	CtxTable *table = table_.load();
-	if (!table)
+	unsigned int live = 0;
+	for (unsigned int i = 0; table && i < table->nr; i++)
+		live += table->slots[i].load() != nullptr;
+	if (!live)
 		return;
-	DestroyWait wait(static_cast<int>(table->nr));
-	int skipped = 0;
-	for (unsigned int i = 0; i < table->nr; i++) {
-		Ctx *ctx = table->slots[i].load();
-		if (!ctx || ctx->kill(&wait, false).is_error())
-			skipped++;
+
+	ExitWait *waiter = nullptr;
+	if (wait_in_task) {
+		waiter = exit_wait_.leak();
+		/* Queued before any context can finish: the work runs after we return. */
+		if (!waiter->work.queue_on_current(ExitWait::run)) {
+			exit_wait_.reset(waiter);
+			waiter = nullptr;
+		}
 	}
-	if (wait.pending.sub_return(skipped) != 0)
-		wait.done.wait();
+	for (unsigned int i = 0; i < table->nr; i++) {
+		if (Ctx *ctx = table->slots[i].load())
+			(void)ctx->kill(waiter ? &waiter->wait : nullptr, Ctx::Unmap::No);
+	}
 }
 
-void MmState::release(struct mmu_notifier *mn)
+void MmState::release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	MmState *state = from(mn);
-	state->kill_all_and_wait();
+	state->kill_all(kaio_mm_release_is_own(mm));
 	unhash_and_put(state);
 }
 
@@ -263,9 +340,9 @@ extern "C" void kaio_core_mm_free(struct mmu_notifier *mn)
 	kaio::MmState::free(mn);
 }
 
-extern "C" void kaio_core_mm_release(struct mmu_notifier *mn)
+extern "C" void kaio_core_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
-	kaio::MmState::release(mn);
+	kaio::MmState::release(mn, mm);
 }
 
 extern "C" int kaio_core_ring_mremap(struct file *file, struct mm_struct *mm, unsigned long new_start)

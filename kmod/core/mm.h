@@ -2,7 +2,8 @@
 /*
  * Per-address-space state: the table of an mm's contexts (fs/aio.c keeps it
  * in mm->ioctx_table, which belongs to the built-in AIO), found by mm
- * through an RCU hash, and the mmu_notifier that tells us when the mm dies.
+ * through an rhashtable, and the mmu_notifier that tells us when the mm
+ * dies.
  *
  * An MmState is made by the first io_setup() of an mm and lives until the
  * mm's exit (->release) or module exit, whichever comes first.
@@ -11,6 +12,7 @@
 
 #include <kaio/bridge.h>
 #include <kaio/consts.h>
+#include <kx/alloc.h>
 #include <kx/atomic.h>
 #include <kx/lock.h>
 #include <kx/result.h>
@@ -19,6 +21,7 @@
 namespace kaio {
 
 class Ctx;
+struct ExitWait;
 
 /* An RCU-replaced array of context slots; a slot's index is the ring's id. */
 struct CtxTable {
@@ -28,7 +31,10 @@ struct CtxTable {
 
 class MmState : kx::Pinned {
 public:
-	/* current->mm's state, made on first use. */
+	/*
+	 * current->mm's state, made on first use: registering the notifier
+	 * may fail with ENOMEM, or ERESTARTNOINTR/EINTR on a signal.
+	 */
 	[[nodiscard]] static kx::Result<MmState *> get_current();
 	/* @mm's state, or nullptr; under RCU. */
 	[[nodiscard]] static MmState *find_rcu(struct mm_struct *mm);
@@ -45,30 +51,39 @@ public:
 
 	static kx::Result<void> init();
 	static void exit();
+	/* States made and not yet freed. */
+	[[nodiscard]] static unsigned long live();
 
 	/* Callbacks of the notifier (see kmod/bridge/mm.c). */
 	static struct mmu_notifier *alloc(struct mm_struct *mm);
-	static void release(struct mmu_notifier *mn);
+	static void release(struct mmu_notifier *mn, struct mm_struct *mm);
 	static void free(struct mmu_notifier *mn);
 
-	explicit MmState(struct mm_struct *mm) : mm_(mm) {}
+	MmState(struct mm_struct *mm, kx::Own<ExitWait> exit_wait);
+	~MmState();
 
 private:
 	static MmState *from(struct mmu_notifier *mn);
+	static MmState *from_node(void *node);
 	struct mmu_notifier *notifier() { return reinterpret_cast<struct mmu_notifier *>(&notifier_); }
-	void kill_all_and_wait();
+	void kill_all(bool wait_in_task);
 	static void unhash_and_put(MmState *state);
+	static void unhash_and_put_node(void *node);
 	static void free_after_rcu(struct work_struct *work);
 
 	struct NotifierStorage {
 		alignas(KAIO_GEN_ALIGNOF_MMU_NOTIFIER) unsigned char bytes[KAIO_GEN_SIZEOF_MMU_NOTIFIER];
 	};
+	struct NodeStorage {
+		alignas(KAIO_GEN_ALIGNOF_MM_NODE) unsigned char bytes[KAIO_GEN_SIZEOF_MM_NODE];
+	};
 	NotifierStorage notifier_;
+	NodeStorage node_;			/* in the table of states by mm */
 	struct mm_struct *mm_;
 	kx::SpinLock lock_;			/* writers of table_ (the kernel's ioctx_lock) */
 	kx::Atomic<CtxTable *> table_;
-	kx::Atomic<MmState *> hash_next_;
 	bool hashed_ = false;			/* under the hash lock */
+	kx::Own<ExitWait> exit_wait_;		/* handed to the task at ->release */
 	kx::RcuWork free_work_;
 };
 

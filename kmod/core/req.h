@@ -59,8 +59,9 @@ private:
 	OpStorage op_;
 };
 
-kx::Result<void> init_req_cache();
-void destroy_req_cache();
+/* The request cache and the fsync workqueue. */
+kx::Result<void> init_requests();
+void exit_requests();
 [[nodiscard]] kx::Result<Req *> alloc_req(Ctx *ctx);
 [[nodiscard]] kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, bool compat);
 

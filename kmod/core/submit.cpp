@@ -3,7 +3,6 @@
  * io_submit(): requests, their submission, and their completion.
  */
 #include "ctx.h"
-#include "mm.h"
 #include "req.h"
 
 #include <kaio/consts.h>
@@ -15,6 +14,14 @@ namespace kaio {
 namespace {
 
 kx::SlabCache<Req> g_req_cache;
+/*
+ * fsync and fdatasync run here, not on the workqueue that frees contexts:
+ * an fsync may sleep for as long as its filesystem likes (a FUSE server
+ * that never answers), and a bound workqueue runs at most 256 items per
+ * CPU, so stuck fsyncs would hold up every user's frees.  Unbound: the
+ * items run on any CPU, up to a larger limit, in workers of their own.
+ */
+kx::Workqueue g_fsync_wq;
 
 /* More iocbs than this in one call are submitted under a block plug. */
 constexpr long kPlugThreshold = 2;
@@ -48,7 +55,7 @@ kx::Result<void> start_fsync(Req *req, const kaio_abi_iocb &iocb, bool datasync)
 {
 	if (iocb.aio_buf || iocb.aio_offset || iocb.aio_nbytes || iocb.aio_rw_flags)
 		return kx::err::EINVAL;
-	const int started = kaio_fsync_start(req->kiocb(), free_wq().raw(), req->file_, datasync);
+	const int started = kaio_fsync_start(req->kiocb(), g_fsync_wq.raw(), req->file_, datasync);
 	if (started)
 		return kx::Error::from_errno(started);
 	return {};
@@ -118,13 +125,19 @@ kx::Result<void> submit_one(Ctx *ctx, kx::u64 user_iocb)
 
 } // namespace
 
-kx::Result<void> init_req_cache()
+kx::Result<void> init_requests()
 {
-	return g_req_cache.create("kaio_req");
+	KX_TRY(g_fsync_wq.create("kaio_fsync", kx::Workqueue::Kind::Unbound));
+	auto cache = g_req_cache.create("kaio_req");
+	if (cache.is_error())
+		g_fsync_wq.destroy();
+	return cache;
 }
 
-void destroy_req_cache()
+/* Every request is gone (each holds its context, which pins the module). */
+void exit_requests()
 {
+	g_fsync_wq.destroy();
 	g_req_cache.destroy();
 }
 

@@ -55,17 +55,38 @@ unsigned long kaio_folio_index(struct folio *folio);
 
 /*
  * The address space (kmod/bridge/mm.c): one mmu_notifier per mm that uses
- * kaio, allocated by the core (alloc/free) and told when the mm goes away.
+ * kaio, allocated by the core (alloc/free; alloc returns NULL when out of
+ * memory) and told when the mm goes away.
  */
 struct mmu_notifier *kaio_core_mm_alloc(struct mm_struct *mm);
 void kaio_core_mm_free(struct mmu_notifier *mn);
-void kaio_core_mm_release(struct mmu_notifier *mn);
+void kaio_core_mm_release(struct mmu_notifier *mn, struct mm_struct *mm);
 
 struct mm_struct *kaio_current_mm(void);
-struct mmu_notifier *kaio_mm_notifier_get(void);	/* current->mm's; NULL on failure */
+/* current->mm's notifier, or an error pointer (-ERESTARTNOINTR on a signal). */
+struct mmu_notifier *kaio_mm_notifier_get(void);
 void kaio_mm_notifier_put(struct mmu_notifier *mn);
-void kaio_mm_notifier_synchronize(void);
+int kaio_mm_release_is_own(struct mm_struct *mm);
 unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
+
+/*
+ * The per-mm states by mm (kmod/bridge/mmhash.c).  @node: storage of
+ * KAIO_GEN_SIZEOF_MM_NODE bytes in the state.  Lookups under RCU.
+ */
+int kaio_mm_hash_init(void);
+void kaio_mm_hash_destroy(void);
+int kaio_mm_hash_insert(void *node, struct mm_struct *mm);	/* 0 or -errno */
+void kaio_mm_hash_remove(void *node);
+void *kaio_mm_hash_lookup(struct mm_struct *mm);
+void kaio_mm_hash_drain(void (*fn)(void *node));
+
+/*
+ * Counters for tests and the curious (kmod/bridge/debugfs.c):
+ * /sys/kernel/debug/kaio/objects.
+ */
+void kaio_core_objects(unsigned long *contexts, unsigned long *mm_states);
+void kaio_debugfs_init(void);
+void kaio_debugfs_exit(void);
 
 /*
  * Reads and writes (kmod/bridge/rw.c).  @kiocb is the operation storage
