@@ -474,6 +474,27 @@ static inline int write_str(const char *path, const char *val)
 }
 
 /* ------------------------------------------------------------------ */
+/* kaio's object counts (debugfs; tests only)                           */
+
+#define KAIO_OBJECTS "/sys/kernel/debug/kaio/objects"
+
+/* Contexts kaio has made and not yet freed, or -1 if it cannot be read. */
+static inline long kaio_live_contexts(void)
+{
+	char buf[128];
+	long n = -1;
+	FILE *f = fopen(KAIO_OBJECTS, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(buf, sizeof(buf), f))
+		if (sscanf(buf, "contexts %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
 /* null_blk devices made through configfs                              */
 
 #define NULLB_CONFIGFS "/sys/kernel/config/nullb"

@@ -12,7 +12,9 @@
  * io_destroy calls exactly one succeeds; waiters are woken with EINVAL.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <sys/personality.h>
+#include <sys/syscall.h>
 
 #include "aio_selftest.h"
 #include "aio_test_util.h"
@@ -468,6 +470,298 @@ TEST_F(life, exit_with_io_in_flight)
 	for (int i = 0; i < N; i++)
 		ASSERT_TRUE(check_pattern(buf + i * 4096, 4096, 90 + i));
 	close(fd);
+}
+
+/*
+ * exec with I/O in flight: as at exit, the old address space's contexts
+ * are killed and the new program starts only once their I/O is done.
+ */
+TEST_F(life, exec_with_io_in_flight)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { LATENCY_MS = 500 };
+	unsigned char *buf = dio_buffer(4096, 0);
+	long long submitted = 0, started = 0;
+	int sync[2], fd;
+	char c;
+	pid_t pid;
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT);
+	SLOW_NULLB_OR_SKIP(LATENCY_MS);
+	ASSERT_TRUE(buf != NULL);
+	fd = open(self->nb.path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_OK(pipe(sync));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		aio_context_t ctx = 0;
+		struct iocb cb, *p = &cb;
+
+		close(sync[0]);
+		if (b->io_setup(1, &ctx))
+			_exit(1);
+		fill_pattern(buf, 4096, 77);
+		iocb_prep(&cb, IOCB_CMD_PWRITE, fd, buf, 4096, 0, 1);
+		if (b->io_submit(ctx, 1, &p) != 1)
+			_exit(2);
+		if (write(sync[1], "s", 1) != 1 || dup2(sync[1], 3) != 3)
+			_exit(3);
+		/* The new program says it runs on fd 3. */
+		execl("/bin/sh", "sh", "-c", "echo x >&3", (char *)NULL);
+		_exit(4);
+	}
+	close(sync[1]);
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	submitted = now_ns();
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	started = now_ns();
+	close(sync[0]);
+	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_LE(LATENCY_MS - 100, (started - submitted) / 1000000) {
+		TH_LOG("the new program ran %lld ms after the write was submitted",
+		       (started - submitted) / 1000000);
+	}
+	memset(buf, 0, 4096);
+	ASSERT_EQ(4096, pread(fd, buf, 4096, 0));
+	ASSERT_TRUE(check_pattern(buf, 4096, 77));
+	close(fd);
+}
+
+/*
+ * A process that exits with I/O in flight waits for it, but holding
+ * nothing another process needs: a second process that sets up, destroys
+ * and exits meanwhile is reaped at once, not when the first one's I/O
+ * completes.  (kaio's mm-exit hook runs inside the SRCU read section that
+ * every process with an mmu notifier waits for in its own exit: waiting
+ * for I/O there stalled them all.)
+ */
+TEST_F(life, exit_does_not_stall_other_exits)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { LATENCY_MS = 2000 };
+	unsigned char *buf = dio_buffer(4096, 0x5a);
+	long long a_start, b_start, a_ms, b_ms;
+	int ready[2], fd;
+	pid_t a, pid_b;
+	char c;
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT);
+	SLOW_NULLB_OR_SKIP(LATENCY_MS);
+	ASSERT_TRUE(buf != NULL);
+	fd = open(self->nb.path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_OK(pipe(ready));
+	a_start = now_ns();
+	a = fork();
+	ASSERT_LE(0, a);
+	if (a == 0) {
+		aio_context_t ctx = 0;
+		struct iocb cb, *p = &cb;
+
+		close(ready[0]);
+		if (b->io_setup(1, &ctx))
+			_exit(1);
+		iocb_prep(&cb, IOCB_CMD_PWRITE, fd, buf, 4096, 0, 1);
+		if (b->io_submit(ctx, 1, &p) != 1)
+			_exit(2);
+		if (write(ready[1], "s", 1) != 1)
+			_exit(3);
+		_exit(0);	/* the write still in flight */
+	}
+	close(ready[1]);
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	/* Let the first process get into its exit, where it waits for the write. */
+	msleep(300);
+
+	b_start = now_ns();
+	pid_b = fork();
+	ASSERT_LE(0, pid_b);
+	if (pid_b == 0) {
+		aio_context_t ctx = 0;
+
+		if (b->io_setup(1, &ctx) || b->io_destroy(ctx))
+			_exit(1);
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_exit(pid_b));
+	b_ms = ms_since(b_start);
+	ASSERT_EQ(0, wait_exit(a));
+	a_ms = ms_since(a_start);
+	close(fd);
+
+	/* The first one waited for its write, as exit_aio() does... */
+	ASSERT_LE(LATENCY_MS - 200, a_ms);
+	/* ...and the second one did not wait with it. */
+	ASSERT_GT(LATENCY_MS / 2, b_ms) {
+		TH_LOG("the second process took %lld ms to exit while the first one's %d ms write was in flight",
+		       b_ms, LATENCY_MS);
+	}
+}
+
+/* Signal storms for first_setup_survives_signals. */
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	usr1_seen++;
+}
+
+struct storm {
+	pid_t tid;
+	volatile int stop;
+};
+
+static void *storm_main(void *arg)
+{
+	struct storm *s = arg;
+
+	while (!s->stop)
+		syscall(SYS_tgkill, getpid(), s->tid, SIGUSR1);
+	return NULL;
+}
+
+/*
+ * The first io_setup of a process does not fail because a signal arrived
+ * meanwhile (natively it never does, short of a fatal one).  kaio
+ * registers an mmu notifier there, which takes every lock of the address
+ * space, one mapping after the other, and gives up on any pending signal:
+ * with hundreds of mappings and a stream of signals that failed with
+ * ENOMEM (and, restarted blindly, could go on forever).
+ */
+TEST_F_TIMEOUT(life, first_setup_survives_signals, 120)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { MAPPINGS = 500, RUNS = 40, MIN_RUNS = 10, BUDGET_MS = 10000 };
+	long page = self->page;
+	long long start = now_ns(), made_ms;
+	char *area;
+	int run;
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY);
+	THREADS_OR_SKIP();
+	/* Many mappings, inherited by every child: one VMA per page. */
+	area = mmap(NULL, MAPPINGS * 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(area != MAP_FAILED);
+	for (long i = 0; i < MAPPINGS; i++)
+		ASSERT_OK(mprotect(area + 2 * i * page, page, PROT_READ));
+	made_ms = ms_since(start);
+
+	/* RUNS processes, or fewer (never below MIN_RUNS) on a slow kernel. */
+	for (run = 0; run < RUNS && (run < MIN_RUNS || ms_since(start) < BUDGET_MS); run++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESTART };
+			struct storm s = { .tid = (pid_t)syscall(SYS_gettid) };
+			aio_context_t ctx = 0;
+			pthread_t th;
+			long ret;
+			int err;
+
+			if (sigaction(SIGUSR1, &sa, NULL) ||
+			    pthread_create(&th, NULL, storm_main, &s))
+				_exit(100);
+			while (!usr1_seen)
+				sched_yield();
+			ret = b->io_setup(1, &ctx);
+			err = errno;
+			s.stop = 1;
+			pthread_join(th, NULL);
+			if (ret)
+				_exit(err > 0 && err < 100 ? err : 99);
+			_exit(b->io_destroy(ctx) ? 101 : 0);
+		}
+		int status = wait_exit(pid);
+
+		ASSERT_EQ(0, status) {
+			TH_LOG("run %d: the first io_setup under signals failed: %s", run,
+			       status > 0 && status < 100 ? strerrorname_np(status) : "(child error)");
+		}
+	}
+	TH_LOG("%d processes with %d mappings each (made in %lld ms), %lld ms in all", run,
+	       MAPPINGS, made_ms, ms_since(start));
+	munmap(area, MAPPINGS * 2 * page);
+}
+
+/*
+ * fsyncs that take long (a slow device here; a FUSE server that never
+ * answers in real life) do not hold up other users' context frees: they
+ * run on a workqueue of their own, not on the one that frees contexts,
+ * whose 256 items per CPU they would otherwise fill.  Only kaio's side can
+ * be observed (its object counts in debugfs): fs/aio.c runs both on the
+ * system workqueue, whose frees no test can see.
+ */
+TEST_F(life, stuck_fsyncs_do_not_delay_frees)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { LATENCY_MS = 3000, FSYNCS = 300 };
+	struct __kernel_timespec zero = { 0, 0 };
+	static struct iocb cb[FSYNCS];
+	static struct iocb *p[FSYNCS];
+	static struct io_event ev[FSYNCS];
+	unsigned char *dirty;
+	long before, now = -1, got;
+	cpu_set_t saved;
+	pid_t pid;
+	int fd;
+
+	LIFE_BEGIN(FSYNCS + 10);
+	if (strcmp(b->name, "kaio"))
+		SKIP(return, "only kaio's workqueues can be observed (fs/aio.c uses the system workqueue)");
+	if (kaio_live_contexts() < 0)
+		SKIP(return, "cannot read %s (debugfs)", KAIO_OBJECTS);
+	SLOW_NULLB_OR_SKIP(LATENCY_MS);
+	/* Everything on one CPU: its share of a bound workqueue is what fills up. */
+	ASSERT_LE(0, pin_to_one_cpu(&saved));
+
+	/* Dirty page cache on the slow device: each fsync waits for its writeback. */
+	fd = open(self->nb.path, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	dirty = dio_buffer(1 << 20, 0x33);
+	ASSERT_TRUE(dirty != NULL);
+	ASSERT_EQ((ssize_t)(1 << 20), pwrite(fd, dirty, 1 << 20, 0));
+	for (int i = 0; i < FSYNCS; i++) {
+		iocb_prep(&cb[i], IOCB_CMD_FSYNC, fd, NULL, 0, 0, i);
+		p[i] = &cb[i];
+	}
+	ASSERT_OK_VAL(FSYNCS, b->io_submit(self->ctx, FSYNCS, p));
+	msleep(200);
+	ASSERT_OK_VAL(0, b->io_getevents(self->ctx, 0, FSYNCS, ev, &zero));
+
+	/* Another process sets up and destroys a context meanwhile... */
+	before = kaio_live_contexts();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		aio_context_t ctx = 0;
+
+		_exit(b->io_setup(1, &ctx) || b->io_destroy(ctx));
+	}
+	ASSERT_EQ(0, wait_exit(pid));
+	/* ...and its context is freed while the fsyncs still wait. */
+	for (int i = 0; i < 1000; i++) {
+		now = kaio_live_contexts();
+		if (now <= before)
+			break;
+		msleep(10);
+	}
+	ASSERT_GE(before, now);
+	got = b->io_getevents(self->ctx, 0, FSYNCS, ev, &zero);
+	ASSERT_EQ(0, got) {
+		TH_LOG("the other process's context was freed only once %ld fsyncs had completed",
+		       got);
+	}
+
+	got = reap_events(b, self->ctx, ev, FSYNCS, 60000);
+	ASSERT_EQ(FSYNCS, got);
+	for (int i = 0; i < FSYNCS; i++)
+		ASSERT_EQ(0, ev[i].res);
+	close(fd);
+	free(dirty);
+	sched_setaffinity(0, sizeof(saved), &saved);
 }
 
 struct destroyer {
