@@ -42,6 +42,7 @@ void kx_test_utility_move_forward(struct kunit *test);
 void kx_test_utility_overflow(struct kunit *test);
 void kx_test_utility_container_of(struct kunit *test);
 void kx_test_percpu_ref_lifecycle(struct kunit *test);
+void kx_test_percpu_ref_exit_without_init(struct kunit *test);
 void kx_test_refcount(struct kunit *test);
 void kx_test_completion(struct kunit *test);
 void kx_test_waitqueue(struct kunit *test);

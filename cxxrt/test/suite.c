@@ -39,6 +39,7 @@ static struct kunit_case kx_runtime_cases[] = {
 	KUNIT_CASE(kx_test_utility_overflow),
 	KUNIT_CASE(kx_test_utility_container_of),
 	KUNIT_CASE(kx_test_percpu_ref_lifecycle),
+	KUNIT_CASE(kx_test_percpu_ref_exit_without_init),
 	KUNIT_CASE(kx_test_refcount),
 	KUNIT_CASE(kx_test_completion),
 	KUNIT_CASE(kx_test_waitqueue),
