@@ -7,6 +7,7 @@
 #   make selftests           build the userspace tests
 #   make libkaio             build libkaio, libkaio-preload.so and libaio-kaio.a
 #                            (64- and 32-bit) into build/libkaio/{64,32}
+#   make bench               build the benchmarks into build/bench (run: bench/run)
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -32,7 +33,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio demo check run clean help
+.PHONY: all module selftests libkaio demo bench check run clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -63,6 +64,9 @@ libkaio:
 
 demo:
 	@$(MAKE) -C demo O=$(abspath build/demo)
+
+bench:
+	@$(MAKE) -C bench O=$(abspath build/bench)
 
 check:
 	@scripts/check
