@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "aio_selftest.h"
+#include "aio_test_util.h"
 
 #define MAX_CTX 16
 
@@ -79,23 +80,6 @@ static void *unmapped_address(long page)
 	if (p == MAP_FAILED || munmap(p, page))
 		return NULL;
 	return p;
-}
-
-/* Number of mappings in /proc/self/maps; no allocation between calls. */
-static int count_mappings(void)
-{
-	char buf[4096];
-	int fd, lines = 0;
-	ssize_t n;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	close(fd);
-	return n < 0 ? -1 : lines;
 }
 
 TEST_F(aio_basic, setup_destroy)

@@ -434,6 +434,31 @@ static inline int tracker_destroy_all(struct aio_tracker *t)
 	}								\
 } while (0)
 
+/* fs.aio-nr (the backend's) is back to @t's baseline (true where the backend has no count). */
+static inline bool nr_at_baseline(struct aio_tracker *t, unsigned long *now)
+{
+	if (!t->have_nr)
+		return true;
+	return t->b->nr_in_use(now) == 0 && *now == t->nr_before;
+}
+
+/* Number of mappings in /proc/self/maps; no allocation between calls. */
+static inline int count_mappings(void)
+{
+	char buf[4096];
+	int fd, lines = 0;
+	ssize_t n;
+
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+	close(fd);
+	return n < 0 ? -1 : lines;
+}
+
 /* ------------------------------------------------------------------ */
 /* Commands and sysfs/configfs files                                   */
 

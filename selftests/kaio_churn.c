@@ -41,21 +41,29 @@
 
 #define BLOCK 4096
 
+/* Open /dev/kaio into *@dev and set up a context of @nr events: 0 or an exit status. */
+static int setup(int *dev, unsigned int nr, aio_context_t *ctx)
+{
+	struct kaio_setup_args args = { .nr_events = nr, .ctxp = (uintptr_t)ctx };
+
+	*ctx = 0;
+	*dev = open("/dev/" KAIO_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (*dev < 0)
+		return 10;
+	return ioctl(*dev, KAIO_IOC_SETUP, &args) ? 11 : 0;
+}
+
 /* -s: set up and destroy a context, then exit when @go is closed. */
 static int sleeper(int go, int rt)
 {
-	struct kaio_setup_args setup = { .nr_events = 1 };
 	struct kaio_destroy_args destroy;
-	aio_context_t ctx = 0;
+	aio_context_t ctx;
+	int dev, err;
 	char c;
-	int dev;
 
-	dev = open("/dev/" KAIO_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return 10;
-	setup.ctxp = (uintptr_t)&ctx;
-	if (ioctl(dev, KAIO_IOC_SETUP, &setup))
-		return 11;
+	err = setup(&dev, 1, &ctx);
+	if (err)
+		return err;
 	destroy.ctx = ctx;
 	if (ioctl(dev, KAIO_IOC_DESTROY, &destroy))
 		return 15;
@@ -93,16 +101,12 @@ static void hog(int cpu, int start, long ms)
 
 static int child(int index, const char *file)
 {
-	struct kaio_setup_args setup = { .nr_events = 4 };
-	aio_context_t ctx = 0;
-	int dev, fd = -1;
+	aio_context_t ctx;
+	int dev, fd, err;
 
-	dev = open("/dev/" KAIO_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (dev < 0)
-		return 10;
-	setup.ctxp = (uintptr_t)&ctx;
-	if (ioctl(dev, KAIO_IOC_SETUP, &setup))
-		return 11;
+	err = setup(&dev, 4, &ctx);
+	if (err)
+		return err;
 
 	if (file && (index & 1)) {
 		static char buf[BLOCK] __attribute__((aligned(BLOCK)));

@@ -79,14 +79,6 @@ static int wait_exit(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* fs.aio-nr is back to @t's baseline (true where the backend has no count). */
-static bool nr_at_baseline(struct aio_tracker *t, unsigned long *now)
-{
-	if (!t->have_nr)
-		return true;
-	return t->b->nr_in_use(now) == 0 && *now == t->nr_before;
-}
-
 /* A memory-backed null_blk with completions on a @ms timer, or SKIP. */
 #define SLOW_NULLB_OR_SKIP(ms) do {					\
 	struct nullb_params __p = { .size_mb = 16, .blocksize = 4096,	\

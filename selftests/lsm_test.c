@@ -415,35 +415,6 @@ static int try_map_file_in_child(int fd)
 	return WEXITSTATUS(status);
 }
 
-/*
- * The number of lines in /proc/self/maps, or -1.  With read(2) into the
- * stack and no stdio, so that counting adds no mapping of its own.
- */
-static long count_mappings(void)
-{
-	char buf[4096];
-	long lines = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	close(fd);
-	return n < 0 ? -1 : lines;
-}
-
-/* fs.aio-nr (kaio's, for kaio) is back to @t's baseline (true where unknown). */
-static bool nr_at_baseline(struct aio_tracker *t, unsigned long *now)
-{
-	if (!t->have_nr)
-		return true;
-	return t->b->nr_in_use(now) == 0 && *now == t->nr_before;
-}
-
 /* ------------------------------------------------------------------ */
 
 FIXTURE(lsm) {
@@ -482,7 +453,7 @@ TEST_F(lsm, io_setup_mmap_denied)
 	const struct aio_backend *b = variant->backend;
 	const bool native = b == &aio_backend_native;
 	aio_context_t ctx = 0;
-	long before, after;
+	int before, after;
 	unsigned long now = 0;
 	char why[4096];
 	int ret;
@@ -541,7 +512,7 @@ TEST_F(lsm, io_setup_mmap_denied)
 			TH_LOG("the failed io_setup wrote ctx 0x%llx", (unsigned long long)ctx);
 		}
 		EXPECT_EQ(before, after) {
-			TH_LOG("%ld mappings before the failed io_setup, %ld after", before, after);
+			TH_LOG("%d mappings before the failed io_setup, %d after", before, after);
 		}
 		EXPECT_TRUE(nr_at_baseline(&self->t, &now)) {
 			TH_LOG("kaio aio-nr %lu after the failed io_setup, %lu before",
