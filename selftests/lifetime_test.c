@@ -583,6 +583,8 @@ TEST_F(life, exit_does_not_stall_other_exits)
 	a_ms = ms_since(a_start);
 	close(fd);
 
+	TH_LOG("%s: the second process was reaped after %lld ms, the first after %lld ms",
+	       b->name, b_ms, a_ms);
 	/* The first one waited for its write, as exit_aio() does... */
 	ASSERT_LE(LATENCY_MS - 200, a_ms);
 	/* ...and the second one did not wait with it. */
@@ -673,8 +675,8 @@ TEST_F_TIMEOUT(life, first_setup_survives_signals, 120)
 			       status > 0 && status < 100 ? strerrorname_np(status) : "(child error)");
 		}
 	}
-	TH_LOG("%d processes with %d mappings each (made in %lld ms), %lld ms in all", run,
-	       MAPPINGS, made_ms, ms_since(start));
+	TH_LOG("%s: %d processes with %d mappings each (made in %lld ms), %lld ms in all",
+	       b->name, run, MAPPINGS, made_ms, ms_since(start));
 	munmap(area, MAPPINGS * 2 * page);
 }
 
