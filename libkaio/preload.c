@@ -5,8 +5,10 @@
  * Two doors lead a program to AIO: the C library's syscall() with an AIO
  * number (Debian's libaio, fio and many test suites use it), and libaio's
  * io_* functions (libaio_api.c, versioned as libaio.so.1).  Both end in
- * route.c.  Every other system call number passes through to the C
- * library untouched, with its errno.
+ * route.c.  Every other system call number goes to the kernel untouched,
+ * with the C library's convention (-1 and errno), issued by the shim
+ * itself: it works before any constructor has run, so a library whose
+ * constructor runs before the shim's can make system calls too.
  *
  * Programs that issue the syscall instruction themselves are not seen.
  */

@@ -14,10 +14,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifdef KAIO_PRELOAD
-#include <dlfcn.h>
-#endif
-
 #include "libkaio.h"
 #include "route.h"
 
@@ -31,38 +27,79 @@ enum route { ROUTE_UNDECIDED, ROUTE_KAIO, ROUTE_NATIVE, ROUTE_FAIL };
 
 static int route_taken = ROUTE_UNDECIDED;
 
-typedef long (*syscall_fn)(long, ...);
-
 #ifdef KAIO_PRELOAD
-static syscall_fn next_syscall;
-
 /*
- * Found when the shim is loaded, before the program runs: syscall() is
- * called from signal handlers, where dlsym() must not be.
+ * The shim is the program's syscall(): the other numbers are issued here,
+ * with the instruction itself.  Nothing to look up, so nothing that a
+ * constructor running before the shim's, or a signal handler, could find
+ * missing.
  */
-__attribute__((constructor)) static void find_next_syscall(void)
+#if defined(__x86_64__)
+static long raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
-	syscall_fn fn = (syscall_fn)dlsym(RTLD_NEXT, "syscall");
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
+	long ret;
 
-	if (fn)
-		__atomic_store_n(&next_syscall, fn, __ATOMIC_RELEASE);
+	/* The instruction clobbers rcx (return address) and r11 (flags). */
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "0"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
 }
+#elif defined(__i386__)
+static long raw_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	/*
+	 * int $0x80 takes the arguments in ebx, ecx, edx, esi, edi, ebp.
+	 * ebx may hold the GOT pointer and ebp the frame pointer, neither of
+	 * which the compiler lets an asm claim: both are saved on the stack
+	 * and loaded, like the others, from the array edi points to; edi
+	 * last, as it holds the pointer.
+	 */
+	long args[6] = { a1, a2, a3, a4, a5, a6 };
+	long *p = args;
+	long ret;
+
+	__asm__ volatile("push %%ebx\n\t"
+			 "push %%ebp\n\t"
+			 "mov 0(%%edi), %%ebx\n\t"
+			 "mov 4(%%edi), %%ecx\n\t"
+			 "mov 8(%%edi), %%edx\n\t"
+			 "mov 12(%%edi), %%esi\n\t"
+			 "mov 20(%%edi), %%ebp\n\t"
+			 "mov 16(%%edi), %%edi\n\t"
+			 "int $0x80\n\t"
+			 "pop %%ebp\n\t"
+			 "pop %%ebx"
+			 : "=a"(ret), "+D"(p)
+			 : "0"(nr)
+			 : "ecx", "edx", "esi", "memory");
+	return ret;
+}
+#else
+#error "the preload shim issues system calls itself: x86-64 and i386 only"
 #endif
 
 long kaio_route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 {
-#ifdef KAIO_PRELOAD
-	syscall_fn fn = __atomic_load_n(&next_syscall, __ATOMIC_ACQUIRE);
+	long ret = raw_syscall(nr, a1, a2, a3, a4, a5, a6);
 
-	if (!fn) {
-		errno = ENOSYS;
+	/* The C library's convention: -4095..-1 are errors, anything else a result. */
+	if ((unsigned long)ret > -4096UL) {
+		errno = (int)-ret;
 		return -1;
 	}
-	return fn(nr, a1, a2, a3, a4, a5, a6);
-#else
-	return syscall(nr, a1, a2, a3, a4, a5, a6);
-#endif
+	return ret;
 }
+#else
+long kaio_route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	return syscall(nr, a1, a2, a3, a4, a5, a6);
+}
+#endif
 
 static void say(const char *fmt, ...)
 {

@@ -31,7 +31,11 @@ KAIO_HIDDEN long kaio_route_pgetevents_time64(aio_context_t ctx, long min_nr, lo
 					 const void *usig);
 #endif
 
-/* The C library's syscall() (the preload shim replaces the one programs see). */
+/*
+ * A system call with the C library's syscall() convention (-1 and errno).
+ * The preload shim, being the syscall() that programs see, issues it
+ * itself; the archive calls the C library's.
+ */
 KAIO_HIDDEN long kaio_route_native_syscall(long nr, long a1, long a2, long a3, long a4, long a5,
 				      long a6);
 
