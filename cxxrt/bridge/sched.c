@@ -98,11 +98,15 @@ void kx_synchronize_rcu(void)
 /*
  * A workqueue of the module's own: destroying it at module exit waits for
  * work functions still running module code after they dropped the last
- * reference that pinned the module.
+ * reference that pinned the module.  Bound: the default limit of items
+ * running at once, per CPU.  Unbound: the largest limit the kernel allows
+ * (WQ_UNBOUND_MAX_ACTIVE), per NUMA node.
  */
 struct workqueue_struct *kx_workqueue_create(const char *name, int unbound)
 {
-	return alloc_workqueue("%s", unbound ? WQ_UNBOUND : 0, 0, name);
+	if (unbound)
+		return alloc_workqueue("%s", WQ_UNBOUND, WQ_UNBOUND_MAX_ACTIVE, name);
+	return alloc_workqueue("%s", 0, 0, name);
 }
 
 void kx_workqueue_destroy(struct workqueue_struct *wq)
@@ -122,11 +126,6 @@ void kx_queue_rcu_work(struct workqueue_struct *wq, void *rwork,
 void *kx_rcu_work_of(struct work_struct *work)
 {
 	return to_rcu_work(work);
-}
-
-void kx_rcu_barrier(void)
-{
-	rcu_barrier();
 }
 
 /*

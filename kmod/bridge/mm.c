@@ -53,10 +53,12 @@ struct mm_struct *kaio_current_mm(void)
  * Native io_setup() has no such failure.  So signals are blocked meanwhile
  * (all but SIGKILL and SIGSTOP; one that arrives stays pending and is
  * delivered when the call returns), or a steady stream of them could keep
- * the registration from ever finishing; and what blocking cannot hold off
+ * the registration from ever finishing.  What blocking cannot hold off
  * (SIGSTOP, task work that io_uring signals) makes the call start over once
- * it has been dealt with, as nothing was done yet.  Only a fatal signal
- * ends it, with EINTR, which the dying task never sees.
+ * it has been dealt with, as nothing was done yet; if the cause went away
+ * meanwhile (a stop undone by SIGCONT, a freezer pass over), nothing would
+ * restart the call, so it tries again at once.  Only a fatal signal ends
+ * it, with EINTR, which the dying task never sees.
  */
 struct mmu_notifier *kaio_mm_notifier_get(void)
 {
@@ -64,13 +66,16 @@ struct mmu_notifier *kaio_mm_notifier_get(void)
 	sigset_t all, saved;
 
 	siginitsetinv(&all, sigmask(SIGKILL) | sigmask(SIGSTOP));
-	sigprocmask(SIG_SETMASK, &all, &saved);
-	mn = mmu_notifier_get(&kaio_mm_ops, current->mm);
-	sigprocmask(SIG_SETMASK, &saved, NULL);
+	for (;;) {
+		sigprocmask(SIG_SETMASK, &all, &saved);
+		mn = mmu_notifier_get(&kaio_mm_ops, current->mm);
+		sigprocmask(SIG_SETMASK, &saved, NULL);
 
-	if (mn == ERR_PTR(-EINTR) && !fatal_signal_pending(current))
-		return ERR_PTR(-ERESTARTNOINTR);
-	return mn;
+		if (mn != ERR_PTR(-EINTR) || fatal_signal_pending(current))
+			return mn;
+		if (signal_pending(current))
+			return ERR_PTR(-ERESTARTNOINTR);
+	}
 }
 
 void kaio_mm_notifier_put(struct mmu_notifier *mn)
@@ -79,18 +84,21 @@ void kaio_mm_notifier_put(struct mmu_notifier *mn)
 }
 
 /*
- * Is ->release of @mm running in the task whose address space it was: the
- * last thread of a process in exit_mm() (current->mm is already NULL, but
- * the task still runs on @mm), or a task replacing it in exec?  Otherwise
- * it is someone else's mmput() (a reader of /proc/PID/mem, a kernel
- * thread), which must not be made to wait for the mm's I/O.
+ * Is ->release of @mm running in a task that may wait for the mm's I/O:
+ * an exiting task that has let go of its address space (the last thread of
+ * a process in exit_mm(), or later in its exit, e.g. when closing a vhost
+ * device drops the last reference), or a task replacing @mm in exec?
+ * Otherwise it is another process's mmput() (a reader of /proc/PID/cmdline)
+ * or a kernel thread's, which must not be made to wait.  (An exiting task
+ * that drops the last reference to another process's mm waits for that
+ * I/O in its own exit: rare, and it holds nothing meanwhile.)
  */
 int kaio_mm_release_is_own(struct mm_struct *mm)
 {
 	if (current->flags & PF_KTHREAD)
 		return 0;
 	if (current->flags & PF_EXITING)
-		return !current->mm && current->active_mm == mm;
+		return !current->mm;
 	return current->in_execve && current->mm != mm;
 }
 

@@ -3,8 +3,8 @@
  * The per-mm states, found by mm: an rhashtable keyed by the mm pointer,
  * so that finding the caller's state costs the same whether ten or a
  * hundred thousand processes ever used kaio (each keeps its state until it
- * exits).  Lookups run under RCU; the core serialises insertions and
- * removals with its own lock.
+ * exits).  Lookups run under RCU.  Insertion and removal say whether they
+ * took effect, which tells the core who holds the state's reference.
  */
 #include <linux/rhashtable.h>
 #include <kaio/bridge.h>
@@ -30,20 +30,32 @@ void kaio_mm_hash_destroy(void)
 	rhashtable_destroy(&kaio_mm_table);
 }
 
-/* 0, or -errno (-ENOMEM; -E2BIG or -EBUSY while the table cannot grow). */
-int kaio_mm_hash_insert(void *node, struct mm_struct *mm)
+/* A node for @mm, before it is inserted. */
+void kaio_mm_hash_init_node(void *node, struct mm_struct *mm)
 {
 	struct kaio_mm_node *n = node;
 
 	n->mm = mm;
-	return rhashtable_insert_fast(&kaio_mm_table, &n->link, kaio_mm_params);
 }
 
-void kaio_mm_hash_remove(void *node)
+/*
+ * NULL once @node is in the table; the node already there for its mm if
+ * there is one; or an error pointer (-ENOMEM; -E2BIG or -EBUSY while the
+ * table cannot grow).
+ */
+void *kaio_mm_hash_insert(void *node)
 {
 	struct kaio_mm_node *n = node;
 
-	WARN_ON(rhashtable_remove_fast(&kaio_mm_table, &n->link, kaio_mm_params));
+	return rhashtable_lookup_get_insert_fast(&kaio_mm_table, &n->link, kaio_mm_params);
+}
+
+/* 0 if this call took @node out of the table, -ENOENT if it was not in it. */
+int kaio_mm_hash_remove(void *node)
+{
+	struct kaio_mm_node *n = node;
+
+	return rhashtable_remove_fast(&kaio_mm_table, &n->link, kaio_mm_params);
 }
 
 /* The node of @mm, or NULL; under rcu_read_lock(). */

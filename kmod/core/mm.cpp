@@ -50,8 +50,6 @@ struct ExitWait {
 
 namespace {
 
-/* Insertions into and removals from the table of states by mm. */
-kx::SpinLock g_hash_lock;
 kx::Workqueue g_free_wq;
 /* States made and not yet freed; module exit waits for zero. */
 kx::Atomic<long> g_live;
@@ -77,7 +75,6 @@ kx::Workqueue &free_wq()
 
 kx::Result<void> MmState::init()
 {
-	KX_LOCK_INIT(g_hash_lock);
 	KX_LOCK_INIT(g_live_wq);
 	KX_TRY(g_free_wq.create("kaio_free"));
 	const int err = kaio_mm_hash_init();
@@ -100,7 +97,6 @@ void MmState::exit()
 {
 	kaio_mm_hash_drain(unhash_and_put_node);
 	g_live_wq.wait([] { return g_live.load() == 0; });
-	kx_rcu_barrier();
 	g_free_wq.destroy();
 	kaio_mm_hash_destroy();
 }
@@ -111,9 +107,10 @@ unsigned long MmState::live()
 }
 
 MmState::MmState(struct mm_struct *mm, kx::Own<ExitWait> exit_wait)
-	: mm_(mm), exit_wait_(kx::move(exit_wait))
+	: exit_wait_(kx::move(exit_wait))
 {
 	KX_LOCK_INIT(lock_);
+	kaio_mm_hash_init_node(&node_, mm);
 }
 
 MmState::~MmState()
@@ -137,7 +134,7 @@ MmState *MmState::find_rcu(struct mm_struct *mm)
 	return node ? from_node(node) : nullptr;
 }
 
-/* Called by mmu_notifier_get() with the mm's locks all held: no waiting on anything else here. */
+/* Called by mmu_notifier_get() with the mmap lock held for writing. */
 struct mmu_notifier *MmState::alloc(struct mm_struct *mm)
 {
 	auto exit_wait = kx::make<ExitWait>(kx::gfp::KERNEL);
@@ -175,37 +172,27 @@ kx::Result<MmState *> MmState::get_current()
 			return state;
 	}
 
-	/* Slow path: mmu_notifier_get() makes it or finds a racing thread's. */
+	/*
+	 * Slow path: mmu_notifier_get() makes the state or finds it (one per
+	 * mm), with a reference for us.  The state in the table holds exactly
+	 * one: ours is the extra one if a racing thread put it there first, and
+	 * nobody's if it cannot go in.
+	 */
 	struct mmu_notifier *mn = KX_TRY(kx::from_err_ptr(kaio_mm_notifier_get()));
 	MmState *state = from(mn);
-	bool extra_ref = false;
-	int err = 0;
-	{
-		kx::SpinGuard g(g_hash_lock);
-		if (state->hashed_)
-			extra_ref = true;
-		else if ((err = kaio_mm_hash_insert(&state->node_, mm)) == 0)
-			state->hashed_ = true;
-	}
-	/* Each hashed state holds exactly one notifier reference. */
-	if (extra_ref || err)
+	void *there = kaio_mm_hash_insert(&state->node_);
+	if (there)
 		kaio_mm_notifier_put(mn);
-	if (err)
+	if (kx::from_err_ptr(there).is_error())
 		return kx::err::ENOMEM;	/* as fs/aio.c's table growth failing */
 	return state;
 }
 
-/* Unhash @state and drop its notifier reference, if nobody did already. */
+/* Take @state out of the table; whoever does drops the reference it held. */
 void MmState::unhash_and_put(MmState *state)
 {
-	{
-		kx::SpinGuard g(g_hash_lock);
-		if (!state->hashed_)
-			return;
-		kaio_mm_hash_remove(&state->node_);
-		state->hashed_ = false;
-	}
-	kaio_mm_notifier_put(state->notifier());
+	if (kaio_mm_hash_remove(&state->node_) == 0)
+		kaio_mm_notifier_put(state->notifier());
 }
 
 void MmState::unhash_and_put_node(void *node)

@@ -79,10 +79,8 @@ private:
 	};
 	NotifierStorage notifier_;
 	NodeStorage node_;			/* in the table of states by mm */
-	struct mm_struct *mm_;
 	kx::SpinLock lock_;			/* writers of table_ (the kernel's ioctx_lock) */
 	kx::Atomic<CtxTable *> table_;
-	bool hashed_ = false;			/* under the hash lock */
 	kx::Own<ExitWait> exit_wait_;		/* handed to the task at ->release */
 	kx::RcuWork free_work_;
 };

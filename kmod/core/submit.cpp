@@ -17,9 +17,11 @@ kx::SlabCache<Req> g_req_cache;
 /*
  * fsync and fdatasync run here, not on the workqueue that frees contexts:
  * an fsync may sleep for as long as its filesystem likes (a FUSE server
- * that never answers), and a bound workqueue runs at most 256 items per
- * CPU, so stuck fsyncs would hold up every user's frees.  Unbound: the
- * items run on any CPU, up to a larger limit, in workers of their own.
+ * that never answers), and a workqueue runs a limited number of items at
+ * once (256 per CPU for the bound one that frees), so stuck fsyncs would
+ * hold up every user's frees.  Unbound, with the kernel's largest limit
+ * (at least 512 per NUMA node): beyond that, stuck fsyncs hold up only
+ * other fsyncs, as on the system workqueue fs/aio.c uses for them.
  */
 kx::Workqueue g_fsync_wq;
 

@@ -103,7 +103,6 @@ unsigned int kx_num_possible_cpus(void);
 void kx_rcu_read_lock(void);
 void kx_rcu_read_unlock(void);
 void kx_synchronize_rcu(void);
-void kx_rcu_barrier(void);
 
 struct workqueue_struct *kx_workqueue_create(const char *name, int unbound);
 void kx_workqueue_destroy(struct workqueue_struct *wq);

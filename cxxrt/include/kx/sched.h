@@ -75,8 +75,9 @@ class Workqueue : Pinned {
 public:
 	/*
 	 * Bound: work runs on the CPU that queued it, at most 256 items of the
-	 * queue at once per CPU.  Unbound: on any CPU, with a larger limit, for
-	 * work that may sleep for long (and must not hold up other work).
+	 * queue at once per CPU.  Unbound: on any CPU of the node that queued
+	 * it, at most WQ_UNBOUND_MAX_ACTIVE (512 or 4 per CPU, whichever is
+	 * more) at once per node, for work that may sleep for long.
 	 */
 	enum class Kind { Bound, Unbound };
 

@@ -75,8 +75,9 @@ unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
  */
 int kaio_mm_hash_init(void);
 void kaio_mm_hash_destroy(void);
-int kaio_mm_hash_insert(void *node, struct mm_struct *mm);	/* 0 or -errno */
-void kaio_mm_hash_remove(void *node);
+void kaio_mm_hash_init_node(void *node, struct mm_struct *mm);
+void *kaio_mm_hash_insert(void *node);	/* NULL, the node already there, or ERR_PTR */
+int kaio_mm_hash_remove(void *node);	/* 0, or -ENOENT if not in the table */
 void *kaio_mm_hash_lookup(struct mm_struct *mm);
 void kaio_mm_hash_drain(void (*fn)(void *node));
 
