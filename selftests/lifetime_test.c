@@ -594,6 +594,80 @@ TEST_F(life, exit_does_not_stall_other_exits)
 	}
 }
 
+/*
+ * A process that used both the native AIO and kaio exits with I/O in
+ * flight on both: the kernel's exit_aio() sleeps for the native I/O first,
+ * and meanwhile another process runs on the CPU (so the exiting task comes
+ * back borrowing that process's address space, which is what kaio's
+ * mm-exit hook once looked at).  kaio must still make the exit wait for
+ * its own, slower I/O.  kaio's variant only: it mixes both backends.
+ */
+TEST_F(life, exit_waits_after_native_aio_slept)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { NATIVE_MS = 300, KAIO_MS = 1500 };
+	struct nullb_params fast = { .size_mb = 16, .blocksize = 4096, .memory_backed = true,
+				     .completion_nsec = NATIVE_MS * 1000000ul };
+	unsigned char *buf = dio_buffer(4096, 0x6c);
+	struct nullb_dev other;
+	long long start, ms;
+	int fd_kaio, fd_native;
+	cpu_set_t saved;
+	pid_t pid, spinner;
+	char why[200];
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_SUBMIT);
+	if (strcmp(b->name, "kaio"))
+		SKIP(return, "mixes the native and the kaio backend; runs as the kaio variant");
+	AIO_REQUIRE(&aio_backend_native, AIO_OP_SETUP, AIO_OP_SUBMIT);
+	SLOW_NULLB_OR_SKIP(KAIO_MS);
+	if (nullb_create(&other, &fast, why, sizeof(why))) {
+		nullb_remove(&other);
+		SKIP(return, "%s", why);
+	}
+	ASSERT_TRUE(buf != NULL);
+	fd_kaio = open(self->nb.path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	fd_native = open(other.path, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, fd_kaio);
+	ASSERT_LE(0, fd_native);
+	/* One CPU for all: the spinner runs while the exiting child sleeps. */
+	ASSERT_LE(0, pin_to_one_cpu(&saved));
+	spinner = fork();
+	ASSERT_LE(0, spinner);
+	if (spinner == 0) {
+		for (;;)
+			;
+	}
+	start = now_ns();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		aio_context_t nctx = 0, kctx = 0;
+		struct iocb ncb, kcb, *np = &ncb, *kp = &kcb;
+
+		if (aio_backend_native.io_setup(1, &nctx) || b->io_setup(1, &kctx))
+			_exit(1);
+		iocb_prep(&kcb, IOCB_CMD_PWRITE, fd_kaio, buf, 4096, 0, 1);
+		iocb_prep(&ncb, IOCB_CMD_PWRITE, fd_native, buf, 4096, 0, 2);
+		if (b->io_submit(kctx, 1, &kp) != 1 ||
+		    aio_backend_native.io_submit(nctx, 1, &np) != 1)
+			_exit(2);
+		_exit(0);	/* both writes in flight */
+	}
+	ASSERT_EQ(0, wait_exit(pid));
+	ms = ms_since(start);
+	kill(spinner, SIGKILL);
+	waitpid(spinner, NULL, 0);
+	sched_setaffinity(0, sizeof(saved), &saved);
+	close(fd_kaio);
+	close(fd_native);
+	nullb_remove(&other);
+	ASSERT_LE(KAIO_MS - 200, ms) {
+		TH_LOG("the process was reaped after %lld ms, before its %d ms kaio write completed",
+		       ms, KAIO_MS);
+	}
+}
+
 /* Signal storms for first_setup_survives_signals. */
 static volatile sig_atomic_t usr1_seen;
 
