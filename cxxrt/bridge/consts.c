@@ -20,6 +20,7 @@
 #include <linux/wait.h>
 #include <linux/ktime.h>
 #include <linux/task_work.h>
+#include <linux/cache.h>
 
 /* lockdep's key is an empty struct without CONFIG_LOCKDEP; C++ wants >= 1. */
 #define SIZE_AT_LEAST_1(t) (sizeof(t) ? sizeof(t) : 1)
@@ -56,6 +57,7 @@ static void __used kx_consts(void)
 	DEFINE(KX_GFP_NOWARN, (__force unsigned int)__GFP_NOWARN);
 	DEFINE(KX_KMALLOC_MAX_SIZE, KMALLOC_MAX_SIZE);
 	DEFINE(KX_PAGE_SIZE, PAGE_SIZE);
+	DEFINE(KX_CACHELINE_BYTES, SMP_CACHE_BYTES);
 	DEFINE(KX_PAGE_SHIFT, PAGE_SHIFT);
 	DEFINE(KX_KTIME_MAX, KTIME_MAX);
 	BLANK();

@@ -8,6 +8,7 @@
 #include <linux/cpumask.h>
 #include <linux/task_work.h>
 #include <linux/module.h>
+#include <linux/err.h>
 #include <kx/bridge.h>
 #include <kx/consts.h>
 
@@ -104,9 +105,13 @@ void kx_synchronize_rcu(void)
  */
 struct workqueue_struct *kx_workqueue_create(const char *name, int unbound)
 {
+	struct workqueue_struct *wq;
+
 	if (unbound)
-		return alloc_workqueue("%s", WQ_UNBOUND, WQ_UNBOUND_MAX_ACTIVE, name);
-	return alloc_workqueue("%s", 0, 0, name);
+		wq = alloc_workqueue("%s", WQ_UNBOUND, WQ_UNBOUND_MAX_ACTIVE, name);
+	else
+		wq = alloc_workqueue("%s", 0, 0, name);
+	return wq ? wq : ERR_PTR(-ENOMEM);
 }
 
 void kx_workqueue_destroy(struct workqueue_struct *wq)

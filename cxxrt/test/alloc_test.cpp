@@ -128,3 +128,29 @@ KX_TEST(kx_test_alloc_gfp_from_tree)
 	KX_EXPECT(test, gfp::KERNEL.bits != gfp::ATOMIC.bits);
 	KX_EXPECT(test, (gfp::KERNEL | gfp::ZERO).bits == (KX_GFP_KERNEL | KX_GFP_ZERO));
 }
+
+struct FlexTable {
+	explicit FlexTable(usize count, int tag) : nr(static_cast<unsigned int>(count)), tag(tag)
+	{
+		for (unsigned int i = 0; i < nr; i++)
+			items[i] = static_cast<u64>(i) * 3;
+	}
+	unsigned int nr;
+	int tag;
+	u64 items[];
+};
+
+KX_TEST(kx_test_alloc_flex)
+{
+	auto t = make_flex<FlexTable, u64>(gfp::KERNEL, 5, 7);
+	KX_EXPECT(test, t.ok());
+	if (t.ok()) {
+		KX_EXPECT_EQ(test, t.value()->nr, 5U);
+		KX_EXPECT_EQ(test, t.value()->tag, 7);
+		KX_EXPECT_EQ(test, t.value()->items[4], 12ULL);
+		free_flex(t.value());
+	}
+	/* A count whose byte size overflows is ENOMEM, never a short block. */
+	auto huge = make_flex<FlexTable, u64>(gfp::KERNEL, limits<usize>::max / 4, 0);
+	KX_EXPECT(test, huge.is_error() && huge.error() == err::ENOMEM);
+}

@@ -80,3 +80,24 @@ KX_TEST(kx_test_lock_mutex_guard)
 		m.unlock();
 	m.destroy();
 }
+
+struct Counter {
+	int value;
+};
+
+KX_TEST(kx_test_lock_spin_locked)
+{
+	SpinLocked<Counter> counter;
+	KX_LOCK_INIT(counter);
+	{
+		auto c = counter.lock();
+		c->value = 41;
+		counter.assert_held();
+	}
+	{
+		auto c = counter.lock_irqsave();
+		KX_EXPECT(test, kx_irqs_disabled());
+		(*c).value++;
+	}
+	KX_EXPECT_EQ(test, counter.lock()->value, 42);
+}

@@ -82,3 +82,23 @@ KX_TEST(kx_test_completion)
 	done.wait();		/* returns at once: already completed */
 	KX_EXPECT(test, !done.done());
 }
+
+static int g_unique_puts;
+static void count_put(int *)
+{
+	g_unique_puts++;
+}
+
+KX_TEST(kx_test_unique_ref)
+{
+	int a = 0, b = 0;
+	g_unique_puts = 0;
+	{
+		UniqueRef<int, count_put> r(&a);
+		UniqueRef<int, count_put> moved(move(r));
+		KX_EXPECT(test, !r && moved.get() == &a);
+		moved = UniqueRef<int, count_put>(&b);	/* drops a */
+		KX_EXPECT_EQ(test, g_unique_puts, 1);
+	}
+	KX_EXPECT_EQ(test, g_unique_puts, 2);	/* b, once; the moved-from ones put nothing */
+}

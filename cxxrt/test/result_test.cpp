@@ -125,3 +125,15 @@ KX_TEST(kx_test_result_destroys_value_once)
 	}
 	KX_EXPECT_EQ(test, live, 0);
 }
+
+KX_TEST(kx_test_result_c_conventions)
+{
+	KX_EXPECT(test, to_result(0).ok());
+	KX_EXPECT(test, to_result(-KX_EBADF).error() == err::EBADF);
+
+	int object = 0;
+	KX_EXPECT_EQ(test, to_err_ptr(Result<int *>(&object)), &object);
+	int *failed = to_err_ptr(Result<int *>(err::ENOMEM));
+	KX_EXPECT(test, from_err_ptr(failed).is_error() && from_err_ptr(failed).error() == err::ENOMEM);
+	KX_EXPECT_EQ(test, from_err_ptr(&object).value(), &object);
+}

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kaio_test.ko: KUnit suites for the C++ runtime and the core's internals.  The tables are C (KUnit's
- * registration macros are kernel C); the cases are C++ (the *_test.cpp
- * files).  Loading the module runs every suite and prints KTAP.
+ * kaio_test.ko: the KUnit suite of the C++ runtime (the core's is
+ * registered by kmod/test/suite.c, in the same module).  The tables are C
+ * (KUnit's registration macros are kernel C); the cases are C++ (the
+ * *_test.cpp files).  Loading the module runs every suite and prints KTAP.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -14,16 +15,19 @@ static struct kunit_case kx_runtime_cases[] = {
 	KUNIT_CASE(kx_test_result_try_propagates),
 	KUNIT_CASE(kx_test_result_void_try),
 	KUNIT_CASE(kx_test_result_destroys_value_once),
+	KUNIT_CASE(kx_test_result_c_conventions),
 	KUNIT_CASE(kx_test_alloc_make_and_free),
 	KUNIT_CASE(kx_test_alloc_own_moves),
 	KUNIT_CASE(kx_test_alloc_virtual_destructor),
 	KUNIT_CASE(kx_test_alloc_array),
 	KUNIT_CASE(kx_test_alloc_array_overflow),
 	KUNIT_CASE(kx_test_alloc_gfp_from_tree),
+	KUNIT_CASE(kx_test_alloc_flex),
 	KUNIT_CASE(kx_test_lock_spin_guard),
 	KUNIT_CASE(kx_test_lock_irqsave_guard),
 	KUNIT_CASE(kx_test_lock_irq_guard),
 	KUNIT_CASE(kx_test_lock_mutex_guard),
+	KUNIT_CASE(kx_test_lock_spin_locked),
 	KUNIT_CASE(kx_test_list_push_and_iterate),
 	KUNIT_CASE(kx_test_list_remove_while_iterating),
 	KUNIT_CASE(kx_test_list_splice),
@@ -41,9 +45,12 @@ static struct kunit_case kx_runtime_cases[] = {
 	KUNIT_CASE(kx_test_percpu_ref_lifecycle),
 	KUNIT_CASE(kx_test_percpu_ref_exit_without_init),
 	KUNIT_CASE(kx_test_refcount),
+	KUNIT_CASE(kx_test_unique_ref),
 	KUNIT_CASE(kx_test_completion),
 	KUNIT_CASE(kx_test_waitqueue),
 	KUNIT_CASE(kx_test_rcu_work),
+	KUNIT_CASE(kx_test_percpu_local),
+	KUNIT_CASE(kx_test_index_nospec),
 	{}
 };
 
@@ -52,21 +59,7 @@ static struct kunit_suite kx_runtime_suite = {
 	.test_cases = kx_runtime_cases,
 };
 
-static struct kunit_case kaio_core_cases[] = {
-	KUNIT_CASE(kaio_test_geometry_sizes),
-	KUNIT_CASE(kaio_test_geometry_limits),
-	KUNIT_CASE(kaio_test_destroy_wait_nothing),
-	KUNIT_CASE(kaio_test_destroy_wait_all_done_first),
-	KUNIT_CASE(kaio_test_destroy_wait_sleeps),
-	{}
-};
-
-static struct kunit_suite kaio_core_suite = {
-	.name = "kaio_core",
-	.test_cases = kaio_core_cases,
-};
-
-kunit_test_suites(&kx_runtime_suite, &kaio_core_suite);
+kunit_test_suites(&kx_runtime_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for kaio's C++ runtime");
+MODULE_DESCRIPTION("KUnit tests for kaio's C++ runtime and core");

@@ -58,6 +58,7 @@ KX_TEST(kx_test_user_address_arithmetic)
 	Result<UserPtr<Pair>> third = base.at(2);
 	KX_EXPECT(test, third.ok() && third.value().addr() == 0x10000 + 2 * sizeof(Pair));
 	KX_EXPECT(test, base.at(limits<usize>::max / 8).is_error());
-	KX_EXPECT_EQ(test, base.field<u64>(8).addr(), 0x10008ULL);
+	KX_EXPECT_EQ(test, base.field(&Pair::c).addr(), 0x10008ULL);
+	KX_EXPECT_EQ(test, base.field(&Pair::b).addr(), 0x10004ULL);
 	KX_EXPECT_EQ(test, base.cast<u32>().addr(), 0x10000ULL);
 }

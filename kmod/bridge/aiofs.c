@@ -42,7 +42,6 @@
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/migrate.h>
-#include <linux/highmem.h>
 #include <kaio/abi.h>
 #include <kaio/bridge.h>
 
@@ -74,7 +73,7 @@ static const struct file_operations kaio_ring_fops = {
 };
 
 /*
- * mapping->private_lock keeps the context alive against its teardown
+ * mapping->private_lock keeps the ring alive against its teardown
  * (kaio_ring_file_put() clears private_data under it); the core does the
  * rest under its own locks.
  */
@@ -82,7 +81,7 @@ static int kaio_ring_migrate_folio(struct address_space *mapping,
 				   struct folio *dst, struct folio *src,
 				   enum migrate_mode mode)
 {
-	void *ctx;
+	void *ring;
 	int rc;
 
 	/* The copy must happen under the core's completion lock. */
@@ -90,8 +89,8 @@ static int kaio_ring_migrate_folio(struct address_space *mapping,
 		return -EINVAL;
 
 	spin_lock(&mapping->private_lock);
-	ctx = mapping->private_data;
-	rc = ctx ? kaio_core_ring_migrate(ctx, mapping, dst, src) : -EINVAL;
+	ring = mapping->private_data;
+	rc = ring ? kaio_core_ring_migrate(ring, mapping, dst, src) : -EINVAL;
 	spin_unlock(&mapping->private_lock);
 	return rc;
 }
@@ -116,18 +115,22 @@ static struct file_system_type kaio_fs_type = {
 	.kill_sb = kill_anon_super,
 };
 
-struct file *kaio_ring_file_create(void *ctx, unsigned long nr_pages)
+struct file *kaio_ring_file_create(void *ring, unsigned long nr_pages)
 {
 	struct inode *inode;
 	struct file *file;
+	int err;
 
-	if (simple_pin_fs(&kaio_fs_type, &kaio_mnt, &kaio_mnt_count))
-		return NULL;
+	err = simple_pin_fs(&kaio_fs_type, &kaio_mnt, &kaio_mnt_count);
+	if (err)
+		return ERR_PTR(err);
 	inode = alloc_anon_inode(kaio_mnt->mnt_sb);
-	if (IS_ERR(inode))
+	if (IS_ERR(inode)) {
+		file = ERR_CAST(inode);
 		goto unpin;
+	}
 	inode->i_mapping->a_ops = &kaio_ring_aops;
-	inode->i_mapping->private_data = ctx;
+	inode->i_mapping->private_data = ring;
 	inode->i_size = PAGE_SIZE * nr_pages;
 
 	file = alloc_file_pseudo(inode, kaio_mnt, "[aio]", O_RDWR, &kaio_ring_fops);
@@ -136,7 +139,7 @@ struct file *kaio_ring_file_create(void *ctx, unsigned long nr_pages)
 	iput(inode);
 unpin:
 	simple_release_fs(&kaio_mnt, &kaio_mnt_count);
-	return NULL;
+	return file;
 }
 
 void kaio_ring_file_put(struct file *file)
@@ -144,7 +147,7 @@ void kaio_ring_file_put(struct file *file)
 	struct address_space *mapping = file->f_mapping;
 
 	truncate_setsize(file_inode(file), 0);
-	/* From here on migration cannot reach the context. */
+	/* From here on migration cannot reach the ring. */
 	spin_lock(&mapping->private_lock);
 	mapping->private_data = NULL;
 	spin_unlock(&mapping->private_lock);
@@ -159,7 +162,7 @@ struct page *kaio_ring_page_create(struct file *file, unsigned long index)
 
 	page = find_or_create_page(file->f_mapping, index, GFP_HIGHUSER | __GFP_ZERO);
 	if (!page)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	SetPageUptodate(page);
 	unlock_page(page);
 	return page;
@@ -170,19 +173,14 @@ void kaio_page_put(struct page *page)
 	put_page(page);
 }
 
-void *kaio_page_map(struct page *page)
+int kaio_ring_mmap_user(struct file *file, unsigned long size, unsigned long *addr)
 {
-	return kmap_local_page(page);
-}
+	unsigned long mapped = vm_mmap(file, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 
-void kaio_page_unmap(void *addr)
-{
-	kunmap_local(addr);
-}
-
-long kaio_ring_mmap_user(struct file *file, unsigned long size)
-{
-	return (long)vm_mmap(file, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (IS_ERR_VALUE(mapped))
+		return (int)mapped;
+	*addr = mapped;
+	return 0;
 }
 
 void kaio_ring_munmap_user(unsigned long addr, unsigned long size)

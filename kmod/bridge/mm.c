@@ -14,7 +14,6 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
-#include <linux/nospec.h>
 #include <kaio/bridge.h>
 
 static void kaio_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
@@ -24,9 +23,7 @@ static void kaio_mm_release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 static struct mmu_notifier *kaio_mm_alloc(struct mm_struct *mm)
 {
-	struct mmu_notifier *mn = kaio_core_mm_alloc(mm);
-
-	return mn ? mn : ERR_PTR(-ENOMEM);
+	return kaio_core_mm_alloc(mm);
 }
 
 static void kaio_mm_free(struct mmu_notifier *mn)
@@ -100,9 +97,4 @@ int kaio_mm_release_is_own(struct mm_struct *mm)
 	if (current->flags & PF_EXITING)
 		return !current->mm;
 	return current->in_execve && current->mm != mm;
-}
-
-unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size)
-{
-	return array_index_nospec(index, size);
 }

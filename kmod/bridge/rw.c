@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reads and writes through a file's ->read_iter/->write_iter with a kiocb
- * the core embeds, and the files and eventfds requests hold.
+ * the core embeds.
  *
  * Completion may come from interrupt context (O_DIRECT on a block device):
  * kaio_rw_complete() ends a write's freeze protection and hands the result
@@ -14,7 +14,6 @@
 #include <linux/uio.h>
 #include <linux/ioprio.h>
 #include <linux/capability.h>
-#include <linux/eventfd.h>
 #include <linux/slab.h>
 #include <kaio/bridge.h>
 #include <kaio/consts.h>
@@ -153,36 +152,4 @@ int kaio_rw_start(void *storage, int write, unsigned long long buf, unsigned lon
 out:
 	kfree(iovec);
 	return ret;
-}
-
-struct file *kaio_fget(int fd)
-{
-	return fget(fd);
-}
-
-void kaio_fput(struct file *file)
-{
-	fput(file);
-}
-
-/* eventfd_ctx_fdget(): the context, or NULL with *err set (EBADF, EINVAL). */
-struct eventfd_ctx *kaio_eventfd_get(int fd, int *err)
-{
-	struct eventfd_ctx *ctx = eventfd_ctx_fdget(fd);
-
-	if (IS_ERR(ctx)) {
-		*err = PTR_ERR(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
-void kaio_eventfd_signal(struct eventfd_ctx *ctx)
-{
-	eventfd_signal(ctx, 1);
-}
-
-void kaio_eventfd_put(struct eventfd_ctx *ctx)
-{
-	eventfd_ctx_put(ctx);
 }

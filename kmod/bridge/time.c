@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Timeouts and per-CPU access for the core. */
+/* Timeouts for io_getevents() and io_pgetevents(). */
 #include <linux/time.h>
 #include <linux/ktime.h>
-#include <linux/percpu.h>
-#include <linux/irqflags.h>
 #include <kaio/bridge.h>
 
 /* get_timespec64() of a struct __kernel_timespec, as a relative ktime. */
@@ -35,23 +33,4 @@ int kaio_get_timeout32(unsigned long long uts, long long *ktime)
 #else
 	return -ENOTTY;
 #endif
-}
-
-unsigned long kaio_local_irq_save(void)
-{
-	unsigned long flags;
-
-	local_irq_save(flags);
-	return flags;
-}
-
-void kaio_local_irq_restore(unsigned long flags)
-{
-	local_irq_restore(flags);
-}
-
-/* this_cpu_ptr(): call with interrupts (or preemption) off. */
-void *kaio_this_cpu_ptr(void *percpu)
-{
-	return this_cpu_ptr((void __percpu *)percpu);
 }

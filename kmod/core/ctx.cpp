@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Contexts: creation (io_setup), lookup, kill (io_destroy, mm exit), the
- * reference callbacks that free them, and the completion ring's pages.
+ * reference callbacks that free them, the quota, and the submission slot
+ * cache.  The ring itself is in ring.cpp, waiting for events in
+ * getevents.cpp.
  */
 #include "ctx.h"
 #include "geometry.h"
 #include "mm.h"
 
-#include <kaio/consts.h>
 #include <kx/log.h>
 #include <kx/user.h>
 
@@ -38,22 +39,6 @@ void quota_refund(unsigned int nr)
 	kx::write_once(kaio_aio_nr, KX_WARN_ON(now < nr) ? 0UL : now - nr);
 }
 
-static_assert(sizeof(kaio_abi_ring) == kEventBytes && sizeof(kaio_abi_io_event) == kEventBytes);
-
-/*
- * vm_mmap() fails where fs/aio.c's do_mmap() does (ENOMEM, and EINTR when
- * the task is killed), and in one more way: it asks the LSMs first
- * (security_mmap_file()), which native io_setup never does.  Their refusal
- * (EACCES, EPERM: do_mmap() cannot give either for the ring's file) is
- * passed on as it is, a documented difference (README, Limits).
- */
-kx::Error ring_mmap_error(long err)
-{
-	if (err == -KX_EINTR || err == -KX_EACCES || err == -KX_EPERM)
-		return kx::Error::from_errno(err);
-	return kx::err::ENOMEM;
-}
-
 } // namespace
 
 kx::Result<void> Ctx::init_cache()
@@ -73,7 +58,7 @@ unsigned long Ctx::live()
 }
 
 /* io_setup() after its argument checks (the sizing is in geometry.h). */
-kx::Result<Ctx *> Ctx::create(unsigned int asked)
+kx::Result<CtxRef> Ctx::create(unsigned int asked)
 {
 	const unsigned int scaled = scaled_events(asked, kx_num_possible_cpus());
 	if (scaled > kMaxScaledEvents)
@@ -94,7 +79,7 @@ kx::Result<Ctx *> Ctx::create(unsigned int asked)
 		ctx->destroy_unpublished();
 		return ready.error();
 	}
-	return ctx;
+	return CtxRef(ctx);
 }
 
 /*
@@ -106,24 +91,18 @@ kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scal
 {
 	mm_ = mm;
 	max_reqs_ = max_reqs;
-	KX_LOCK_INIT(completion_lock_);
-	KX_LOCK_INIT(ring_lock_);
 	KX_LOCK_INIT(wait_);
-	/* Held until the context is complete: migration must not see it half made. */
-	ring_lock_.lock();
 
 	KX_TRY(users_.init(users_gone, kx::gfp::KERNEL));
 	KX_TRY(reqs_.init(reqs_gone, kx::gfp::KERNEL));
-	cpu_ = static_cast<CtxCpu *>(kx_alloc_percpu(sizeof(CtxCpu), alignof(CtxCpu)));
-	if (!cpu_)
-		return kx::err::ENOMEM;
-	KX_TRY(setup_ring(scaled));
+	KX_TRY(cpu_slots_.create());
+	KX_TRY(ring_.create(scaled));
 
-	reqs_available_.store(static_cast<int>(nr_events_ - 1));
-	req_batch_ = req_batch(nr_events_, kx_num_possible_cpus());
+	reqs_available_.store(static_cast<int>(ring_.nr() - 1));
+	req_batch_ = req_batch(ring_.nr(), kx_num_possible_cpus());
 
 	KX_TRY(quota_charge(max_reqs_));
-	users_.get();	/* the io_setup() caller's, dropped by put_user_ref() */
+	users_.get();	/* the io_setup() caller's: its CtxRef */
 	reqs_.get();	/* dropped by users_gone() */
 
 	auto id = mm_->add(this);
@@ -132,8 +111,7 @@ kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scal
 		return id.error();
 	}
 	id_ = id.value();
-	write_ring_id(id_);
-	ring_lock_.unlock();
+	ring_.write_id(id_);
 	return {};
 }
 
@@ -141,81 +119,19 @@ kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scal
 void Ctx::destroy_unpublished()
 {
 	dead_.store(1);
-	if (mmap_size_)
-		kaio_ring_munmap_user(mmap_base_, mmap_size_);
-	free_ring();
-	ring_lock_.unlock();
-	if (cpu_)
-		kx_free_percpu(cpu_);
+	ring_.unmap_user();
+	ring_.destroy();
+	cpu_slots_.destroy();
 	reqs_.exit();
 	users_.exit();
 	g_ctx_cache.free(this);
 	g_live_ctx.dec();
 }
 
-kx::Result<void> Ctx::setup_ring(unsigned int scaled)
-{
-	const RingGeometry geo = ring_geometry(scaled, KX_PAGE_SIZE);
-	const unsigned int nr_pages = geo.pages;
-
-	ring_file_ = kaio_ring_file_create(this, nr_pages);
-	if (!ring_file_)
-		return kx::err::ENOMEM;
-
-	ring_pages_ = inline_pages_;
-	if (nr_pages > kInlineRingPages) {
-		extra_pages_ = KX_TRY(kx::OwnArray<struct page *>::create(kx::gfp::KERNEL | kx::gfp::ZERO,
-									  nr_pages));
-		ring_pages_ = extra_pages_.data();
-	}
-	for (nr_pages_ = 0; nr_pages_ < nr_pages; nr_pages_++) {
-		struct page *page = kaio_ring_page_create(ring_file_, nr_pages_);
-		if (!page)
-			return kx::err::ENOMEM;
-		ring_pages_[nr_pages_] = page;
-	}
-
-	const unsigned long len = nr_pages * KX_PAGE_SIZE;
-	const long addr = kaio_ring_mmap_user(ring_file_, len);
-	if (kx::Error::valid(addr))
-		return ring_mmap_error(addr);
-	mmap_size_ = len;
-	mmap_base_ = user_id_ = static_cast<unsigned long>(addr);
-	nr_events_ = geo.nr;
-
-	auto *ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-	ring->nr = geo.nr;
-	ring->id = ~0U;
-	ring->head = ring->tail = 0;
-	ring->magic = KAIO_RING_MAGIC;
-	ring->compat_features = KAIO_RING_COMPAT_FEATURES;
-	ring->incompat_features = KAIO_RING_INCOMPAT_FEATURES;
-	ring->header_length = sizeof(kaio_abi_ring);
-	kaio_page_unmap(ring);
-	return {};
-}
-
-void Ctx::write_ring_id(unsigned int id)
-{
-	auto *ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-	ring->id = id;
-	kaio_page_unmap(ring);
-}
-
-/* The ring file first: it cuts migration off before the pages go. */
-void Ctx::free_ring()
-{
-	if (ring_file_)
-		kaio_ring_file_put(kx::exchange(ring_file_, nullptr));
-	for (unsigned int i = 0; i < nr_pages_; i++)
-		kaio_page_put(ring_pages_[i]);
-	nr_pages_ = 0;
-}
-
-kx::Result<Ctx *> Ctx::lookup(kx::u64 ctx_id)
+kx::Result<CtxRef> Ctx::lookup(kx::u64 ctx_id)
 {
 	/* The ring's id field: user memory, so only a hint, checked below. */
-	auto id = kx::UserPtr<kaio_abi_ring>(ctx_id).field<kx::u32>(__builtin_offsetof(kaio_abi_ring, id)).read();
+	auto id = kx::UserPtr<kaio_abi_ring>(ctx_id).field(&kaio_abi_ring::id).read();
 	if (id.is_error())
 		return kx::err::EINVAL;
 
@@ -225,12 +141,13 @@ kx::Result<Ctx *> Ctx::lookup(kx::u64 ctx_id)
 		return kx::err::EINVAL;	/* e.g. a forked child: no contexts of its own */
 	Ctx *ctx = state->slot_rcu(id.value());
 	if (ctx && ctx->user_id() == ctx_id && ctx->users_.tryget_live())
-		return ctx;
+		return CtxRef(ctx);
 	return kx::err::EINVAL;
 }
 
-bool Ctx::mark_dead()
+bool Ctx::mark_dead_locked(MmState &mm)
 {
+	mm.assert_locked();
 	return dead_.xchg(1) != 0;
 }
 
@@ -249,8 +166,8 @@ kx::Result<void> Ctx::kill(DestroyWait *wait, Unmap unmap)
 	 */
 	quota_refund(max_reqs_);
 
-	if (unmap == Unmap::Yes && mmap_size_)
-		kaio_ring_munmap_user(mmap_base_, mmap_size_);
+	if (unmap == Unmap::Yes)
+		ring_.unmap_user();
 
 	if (wait)
 		wait->expect();
@@ -259,13 +176,70 @@ kx::Result<void> Ctx::kill(DestroyWait *wait, Unmap unmap)
 	return {};
 }
 
-bool Ctx::move_mapping(unsigned long new_start)
+bool Ctx::move_mapping_locked(MmState &mm, unsigned long new_start)
 {
+	mm.assert_locked();
 	if (dead())
 		return false;
-	kx::write_once(mmap_base_, new_start);
-	kx::write_once(user_id_, new_start);
+	ring_.moved_to(new_start);
 	return true;
+}
+
+/*
+ * Take a slot from this CPU's cache, refilling the cache from the shared
+ * pool req_batch_ at a time (__get_reqs_available()).
+ */
+bool Ctx::take_cpu_slot()
+{
+	return cpu_slots_.with_local([&](CpuSlots &mine) {
+		if (!mine.reqs_available) {
+			const int batch = static_cast<int>(req_batch_);
+			int avail = reqs_available_.load();
+			do {
+				if (avail < batch)
+					return false;
+			} while (!reqs_available_.try_cmpxchg(&avail, avail - batch));
+			mine.reqs_available += req_batch_;
+		}
+		mine.reqs_available--;
+		return true;
+	});
+}
+
+/* Return slots to this CPU's cache, spilling batches back to the pool. */
+void Ctx::put_slots(unsigned int nr)
+{
+	cpu_slots_.with_local([&](CpuSlots &mine) {
+		mine.reqs_available += nr;
+		while (mine.reqs_available >= req_batch_ * 2) {
+			mine.reqs_available -= req_batch_;
+			reqs_available_.add(static_cast<int>(req_batch_));
+		}
+	});
+}
+
+bool Ctx::get_slot()
+{
+	if (take_cpu_slot())
+		return true;
+	/* None left: learn about events userspace reaped from the ring itself. */
+	if (const unsigned int reaped = ring_.reaped_by_user())
+		put_slots(reaped);
+	return take_cpu_slot();
+}
+
+void Ctx::post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd)
+{
+	if (const unsigned int reaped = ring_.post(event))
+		put_slots(reaped);
+
+	if (eventfd)
+		kaio_eventfd_signal(eventfd);
+
+	/* Pairs with the waiter's set_current_state(): a waiter sees the tail. */
+	kx::smp_mb();
+	if (wait_.active())
+		wait_.wake_up();
 }
 
 /* No io_* call holds the context any more: nothing new can be submitted. */
@@ -289,44 +263,12 @@ void Ctx::reqs_gone(struct percpu_ref *ref)
 void Ctx::free_after_rcu(struct work_struct *work)
 {
 	Ctx *ctx = kx::RcuWork::owner(work, &Ctx::free_work_);
-	ctx->free_ring();
-	kx_free_percpu(ctx->cpu_);
+	ctx->ring_.destroy();
+	ctx->cpu_slots_.destroy();
 	ctx->reqs_.exit();
 	ctx->users_.exit();
 	g_ctx_cache.free(ctx);
 	g_live_ctx.dec();
 }
 
-int Ctx::migrate_ring_page(struct address_space *mapping, struct folio *dst, struct folio *src)
-{
-	/* Not while getevents reads the ring or setup is still filling it. */
-	if (!ring_lock_.try_lock())
-		return -KX_EAGAIN;
-	kx::MutexGuard locked(ring_lock_, kx::MutexGuard::Adopt{});
-
-	const unsigned long idx = kaio_folio_index(src);
-	if (idx >= nr_pages_)
-		return -KX_EINVAL;
-	if (ring_pages_[idx] != kaio_folio_page(src))
-		return -KX_EAGAIN;	/* already replaced */
-
-	const int rc = kaio_folio_migrate_mapping(mapping, dst, src);
-	if (rc)
-		return rc;
-	{
-		/* No completion may land in the old page once the copy is made. */
-		kx::SpinIrqSaveGuard g(completion_lock_);
-		kaio_folio_migrate_copy(dst, src);
-		ring_pages_[idx] = kaio_folio_page(dst);
-	}
-	kaio_folio_put(src);
-	return 0;
-}
-
 } // namespace kaio
-
-extern "C" int kaio_core_ring_migrate(void *ctx, struct address_space *mapping, struct folio *dst,
-				      struct folio *src)
-{
-	return static_cast<kaio::Ctx *>(ctx)->migrate_ring_page(mapping, dst, src);
-}

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An AIO context (the kernel's struct kioctx): the completion ring, its
- * accounting, and the references that keep it alive.
+ * An AIO context (the kernel's struct kioctx): lifetime, lookup, quota,
+ * the submission slot cache, and its completion Ring (ring.h).
  *
  * Lifetime, as fs/aio.c has it:
  *   users  percpu_ref held by every io_* call that looked the context up
- *          (Ctx::lookup()), plus the initial one.  kill() drops the initial
- *          one; when the last user goes, users_gone() cancels what can be
- *          cancelled and kills reqs.
- *   reqs   percpu_ref held by every in-flight request, plus one dropped by
- *          users_gone().  When it reaches zero, reqs_gone() wakes a waiting
- *          io_destroy()/mm exit and frees the context after an RCU grace
- *          period (lookups walk the table under RCU).
+ *          (a CtxRef), plus the initial one.  kill() drops the initial
+ *          one; when the last user goes, users_gone() kills reqs.
+ *   reqs   percpu_ref held by every in-flight request (a ReqsRef), plus
+ *          one dropped by users_gone().  When it reaches zero, reqs_gone()
+ *          tells a waiting io_destroy()/mm exit and frees the context after
+ *          an RCU grace period (lookups walk the table under RCU).
  */
 #pragma once
 
@@ -20,32 +19,27 @@
 #include <kx/alloc.h>
 #include <kx/atomic.h>
 #include <kx/lock.h>
+#include <kx/percpu.h>
 #include <kx/refs.h>
 #include <kx/sched.h>
 
 #include "destroy_wait.h"
+#include "ring.h"
 
 namespace kaio {
 
 class MmState;
-
-/* A CPU's cache of free ring slots (fs/aio.c's kioctx_cpu). */
-struct CtxCpu {
-	unsigned int reqs_available;
-};
-
-/* Up to this many ring pages are tracked without a separate allocation. */
-constexpr unsigned int kInlineRingPages = 8;
+class CtxRef;
 
 class Ctx : kx::Pinned {
 public:
-	/* io_setup(): a live context in current->mm's table, with one users reference. */
-	[[nodiscard]] static kx::Result<Ctx *> create(unsigned int asked);
+	/* io_setup(): a live context in current->mm's table, with a users reference. */
+	[[nodiscard]] static kx::Result<CtxRef> create(unsigned int asked);
 	/* Contexts made and not yet freed. */
 	[[nodiscard]] static unsigned long live();
 
 	/* The context @ctx_id names in current->mm, with a users reference; or EINVAL. */
-	[[nodiscard]] static kx::Result<Ctx *> lookup(kx::u64 ctx_id);
+	[[nodiscard]] static kx::Result<CtxRef> lookup(kx::u64 ctx_id);
 
 	/* Whether kill() unmaps the ring: not when the mm is going (it may not be current's). */
 	enum class Unmap { No, Yes };
@@ -57,46 +51,31 @@ public:
 	 */
 	[[nodiscard]] kx::Result<void> kill(DestroyWait *wait, Unmap unmap);
 
-	void put_user_ref() { users_.put(); }
+	/* Set dead; true if it already was.  Under the mm state's lock. */
+	bool mark_dead_locked(MmState &mm);
 
-	/* Set dead; true if it already was (the mm state's lock is held). */
-	bool mark_dead();
-
-	kx::u64 user_id() const { return kx::read_once(user_id_); }
-	struct file *ring_file() const { return ring_file_; }
+	kx::u64 user_id() const { return ring_.user_address(); }
+	struct file *ring_file() const { return ring_.file(); }
 	bool dead() const { return dead_.load() != 0; }
 
-	/* vm_ops->mremap moved the ring (under the mm state's lock). */
-	bool move_mapping(unsigned long new_start);
+	/* vm_ops->mremap moved the ring.  Under the mm state's lock. */
+	bool move_mapping_locked(MmState &mm, unsigned long new_start);
 
-	unsigned int nr_events() const { return nr_events_; }
+	unsigned int nr_events() const { return ring_.nr(); }
 
-	/* Ring slots (ring.cpp): one is taken per submitted request. */
+	/* Submission slots: one is taken per submitted request (aio_get_req()). */
 	[[nodiscard]] bool get_slot();
 	void put_slots(unsigned int nr);
-
-	/* A request's hold on the context. */
-	void reqs_get() { reqs_.get(); }
-	void reqs_put() { reqs_.put(); }
 
 	/* Post a completion to the ring and wake whoever waits (aio_complete()). */
 	void post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd);
 
 	/*
-	 * Copy up to @nr events to @out from the ring (aio_read_events_ring()):
-	 * the number copied, or -EFAULT with the ring's head unchanged.
-	 */
-	[[nodiscard]] long read_ring(kx::u64 out, long nr);
-
-	/*
 	 * getevents' loop: wait (interruptibly, up to @timeout, a relative
 	 * ktime, or kx::WaitQueue::kForever; 0 polls once) until @min_nr
-	 * events were copied, an error, or a signal.
+	 * events were copied, an error, or a signal (getevents.cpp).
 	 */
-	[[nodiscard]] long read_events(long min_nr, long nr, kx::u64 out, kx::s64 timeout);
-
-	/* Ring page migration; see ring.cpp. */
-	int migrate_ring_page(struct address_space *mapping, struct folio *dst, struct folio *src);
+	[[nodiscard]] kx::Result<long> read_events(long min_nr, long nr, kx::u64 out, kx::s64 timeout);
 
 	static kx::Result<void> init_cache();
 	static void destroy_cache();
@@ -105,13 +84,16 @@ public:
 	~Ctx() = default;
 
 private:
+	friend class CtxRef;
+	friend class ReqsRef;
+
+	/* A CPU's cache of free ring slots (fs/aio.c's kioctx_cpu). */
+	struct CpuSlots {
+		unsigned int reqs_available;
+	};
+
 	kx::Result<void> init(MmState *mm, unsigned int max_reqs, unsigned int scaled);
-	kx::Result<void> setup_ring(unsigned int scaled);
-	void free_ring();
-	void write_ring_id(unsigned int id);
 	bool take_cpu_slot();
-	void refill_slots(unsigned int head, unsigned int tail);
-	void refill_slots_from_user();
 	bool read_events_once(long min_nr, long nr, kx::u64 out, long *got);
 	void destroy_unpublished();
 
@@ -126,33 +108,78 @@ private:
 	kx::RcuWork free_work_;
 	MmState *mm_ = nullptr;
 
-	/* Fixed after setup, but user_id_/mmap_base_ move with mremap(). */
-	unsigned long user_id_ = 0;
-	unsigned long mmap_base_ = 0;
-	unsigned long mmap_size_ = 0;
 	unsigned int max_reqs_ = 0;	/* what io_setup() asked: the quota charge */
-	unsigned int nr_events_ = 0;	/* ring slots; one is never used */
 	unsigned int req_batch_ = 0;
 	unsigned int id_ = ~0U;
-	CtxCpu *cpu_ = nullptr;		/* per-CPU */
+	kx::PerCpu<CpuSlots> cpu_slots_;
 
-	struct file *ring_file_ = nullptr;
-	unsigned int nr_pages_ = 0;
-	struct page **ring_pages_ = nullptr;
-	struct page *inline_pages_[kInlineRingPages] = {};
-	kx::OwnArray<struct page *> extra_pages_;
+	/* Slots free for submission, beyond the CPUs' caches. */
+	alignas(kx::kCacheLine) kx::Atomic<int> reqs_available_;
 
-	/* Slots free for submission; see the submission path. */
-	alignas(64) kx::Atomic<int> reqs_available_;
+	/* io_getevents() sleeps here; completions and kill() wake it. */
+	alignas(kx::kCacheLine) kx::WaitQueue wait_;
 
-	/* Readers of the ring (getevents) and ring page migration. */
-	alignas(64) kx::Mutex ring_lock_;
-	kx::WaitQueue wait_;
+	Ring ring_;
+};
 
-	/* The producer side of the ring. */
-	alignas(64) unsigned int tail_ = 0;
-	unsigned int completed_events_ = 0;
-	kx::SpinLock completion_lock_;
+/*
+ * A users reference to a live context, as Ctx::lookup() and Ctx::create()
+ * return it; dropped when the CtxRef goes.  Move-only.
+ */
+class CtxRef {
+public:
+	CtxRef() = default;
+	CtxRef(CtxRef &&other) : ctx_(kx::exchange(other.ctx_, nullptr)) {}
+	CtxRef &operator=(CtxRef &&other)
+	{
+		if (this != &other)
+			reset(kx::exchange(other.ctx_, nullptr));
+		return *this;
+	}
+	CtxRef(const CtxRef &) = delete;
+	CtxRef &operator=(const CtxRef &) = delete;
+	~CtxRef() { reset(nullptr); }
+
+	Ctx *operator->() const { return ctx_; }
+	Ctx &operator*() const { return *ctx_; }
+	[[nodiscard]] Ctx *get() const { return ctx_; }
+
+private:
+	friend class Ctx;
+	/* Adopts a users reference the caller holds. */
+	explicit CtxRef(Ctx *adopted) : ctx_(adopted) {}
+
+	void reset(Ctx *other)
+	{
+		if (Ctx *old = kx::exchange(ctx_, other))
+			old->users_.put();
+	}
+
+	Ctx *ctx_ = nullptr;
+};
+
+/*
+ * A request's hold on its context (a reqs reference), taken when made and
+ * dropped when it goes.  Move-only.
+ */
+class ReqsRef {
+public:
+	explicit ReqsRef(Ctx *ctx) : ctx_(ctx) { ctx_->reqs_.get(); }
+	ReqsRef(ReqsRef &&other) : ctx_(kx::exchange(other.ctx_, nullptr)) {}
+	ReqsRef &operator=(ReqsRef &&) = delete;
+	ReqsRef(const ReqsRef &) = delete;
+	ReqsRef &operator=(const ReqsRef &) = delete;
+	~ReqsRef()
+	{
+		if (ctx_)
+			ctx_->reqs_.put();
+	}
+
+	Ctx *operator->() const { return ctx_; }
+	[[nodiscard]] Ctx *get() const { return ctx_; }
+
+private:
+	Ctx *ctx_;
 };
 
 } // namespace kaio

@@ -32,6 +32,7 @@
 
 #include <kx/alloc.h>
 #include <kx/log.h>
+#include <kx/nospec.h>
 
 namespace kaio {
 
@@ -57,13 +58,7 @@ kx::WaitQueue g_live_wq;
 
 kx::Result<CtxTable *> alloc_table(unsigned int nr)
 {
-	void *mem = kx_kmalloc(sizeof(CtxTable) + nr * sizeof(kx::Atomic<Ctx *>),
-			       (kx::gfp::KERNEL | kx::gfp::ZERO).bits);
-	if (!mem)
-		return kx::err::ENOMEM;
-	auto *table = static_cast<CtxTable *>(mem);
-	table->nr = nr;	/* slots: zeroed memory is a null Atomic<Ctx *> */
-	return table;
+	return kx::make_flex<CtxTable, kx::Atomic<Ctx *>>(kx::gfp::KERNEL, nr);
 }
 
 } // namespace
@@ -115,7 +110,8 @@ MmState::MmState(struct mm_struct *mm, kx::Own<ExitWait> exit_wait)
 
 MmState::~MmState()
 {
-	kx_kfree(table_.load());
+	if (CtxTable *table = table_.load())
+		kx::free_flex(table);
 }
 
 MmState *MmState::from(struct mmu_notifier *mn)
@@ -135,16 +131,12 @@ MmState *MmState::find_rcu(struct mm_struct *mm)
 }
 
 /* Called by mmu_notifier_get() with the mmap lock held for writing. */
-struct mmu_notifier *MmState::alloc(struct mm_struct *mm)
+kx::Result<struct mmu_notifier *> MmState::alloc(struct mm_struct *mm)
 {
-	auto exit_wait = kx::make<ExitWait>(kx::gfp::KERNEL);
-	if (exit_wait.is_error())
-		return nullptr;
-	auto made = kx::make<MmState>(kx::gfp::KERNEL, mm, exit_wait.release_value());
-	if (made.is_error())
-		return nullptr;
+	auto exit_wait = KX_TRY(kx::make<ExitWait>(kx::gfp::KERNEL));
+	auto made = KX_TRY(kx::make<MmState>(kx::gfp::KERNEL, mm, kx::move(exit_wait)));
 	g_live.inc();
-	return made.release_value().leak()->notifier();
+	return made.leak()->notifier();
 }
 
 void MmState::free(struct mmu_notifier *mn)
@@ -232,10 +224,10 @@ kx::Result<unsigned int> MmState::add(Ctx *ctx)
 			}
 		}
 		if (!grown) {
-			kx_kfree(bigger);	/* a racing add() grew it: use theirs */
+			kx::free_flex(bigger);	/* a racing add() grew it: use theirs */
 		} else if (old) {
 			kx_synchronize_rcu();	/* lookups may still walk the old one */
-			kx_kfree(old);
+			kx::free_flex(old);
 		}
 	}
 }
@@ -243,7 +235,7 @@ kx::Result<unsigned int> MmState::add(Ctx *ctx)
 bool MmState::unpublish(Ctx *ctx)
 {
 	kx::SpinGuard g(lock_);
-	if (ctx->mark_dead())
+	if (ctx->mark_dead_locked(*this))
 		return false;
 	CtxTable *table = table_.load();
 	for (unsigned int i = 0; table && i < table->nr; i++) {
@@ -261,10 +253,20 @@ Ctx *MmState::slot_rcu(unsigned int id)
 	CtxTable *table = table_.load();
 	if (!table || id >= table->nr)
 		return nullptr;
-	return table->slots[kaio_array_index_nospec(id, table->nr)].load();
+	return table->slots[kx::index_nospec(id, table->nr)].load();
 }
 
-int MmState::ring_moved(struct file *ring, unsigned long new_start)
+kx::Result<void> MmState::ring_mremap(struct file *ring, struct mm_struct *mm, unsigned long new_start)
+{
+	kx::RcuReadGuard rcu;
+	MmState *state = find_rcu(mm);
+	/* A forked child has no state: its inherited ring cannot move (CVE-2023-52646). */
+	if (!state)
+		return kx::err::EINVAL;
+	return state->ring_moved(ring, new_start);
+}
+
+kx::Result<void> MmState::ring_moved(struct file *ring, unsigned long new_start)
 {
 	kx::SpinGuard g(lock_);
 	kx::RcuReadGuard rcu;
@@ -272,19 +274,19 @@ int MmState::ring_moved(struct file *ring, unsigned long new_start)
 	for (unsigned int i = 0; table && i < table->nr; i++) {
 		Ctx *ctx = table->slots[i].load();
 		if (ctx && ctx->ring_file() == ring)
-			return ctx->move_mapping(new_start) ? 0 : -KX_EINVAL;
+			return ctx->move_mapping_locked(*this, new_start) ? kx::Result<void>() : kx::err::EINVAL;
 	}
-	return -KX_EINVAL;
+	return kx::err::EINVAL;
 }
 
 /*
  * The mm is going (exit or exec): as exit_aio(), kill every context without
- * unmapping (the mappings go with the mm, which may not be current's).  If
- * @wait_in_task, the task waits for their requests in its task work (see
- * the top of this file); never here.  No thread of the mm runs any more, so
+ * unmapping (the mappings go with the mm, which may not be current's).
+ * With ExitWaiter::Task the task waits for their requests in its task work
+ * (see the top of this file); never here.  No thread of the mm runs any more, so
  * the table cannot change under us.
  */
-void MmState::kill_all(bool wait_in_task)
+void MmState::kill_all(ExitWaiter who)
 {
 	CtxTable *table = table_.load();
 	unsigned int live = 0;
@@ -294,7 +296,7 @@ void MmState::kill_all(bool wait_in_task)
 		return;
 
 	ExitWait *waiter = nullptr;
-	if (wait_in_task) {
+	if (who == ExitWaiter::Task) {
 		waiter = exit_wait_.leak();
 		/* Queued before any context can finish: the work runs after we return. */
 		if (!waiter->work.queue_on_current(ExitWait::run)) {
@@ -311,7 +313,7 @@ void MmState::kill_all(bool wait_in_task)
 void MmState::release(struct mmu_notifier *mn, struct mm_struct *mm)
 {
 	MmState *state = from(mn);
-	state->kill_all(kaio_mm_release_is_own(mm));
+	state->kill_all(kaio_mm_release_is_own(mm) ? ExitWaiter::Task : ExitWaiter::Nobody);
 	unhash_and_put(state);
 }
 
@@ -319,7 +321,7 @@ void MmState::release(struct mmu_notifier *mn, struct mm_struct *mm)
 
 extern "C" struct mmu_notifier *kaio_core_mm_alloc(struct mm_struct *mm)
 {
-	return kaio::MmState::alloc(mm);
+	return kx::to_err_ptr(kaio::MmState::alloc(mm));
 }
 
 extern "C" void kaio_core_mm_free(struct mmu_notifier *mn)
@@ -334,8 +336,5 @@ extern "C" void kaio_core_mm_release(struct mmu_notifier *mn, struct mm_struct *
 
 extern "C" int kaio_core_ring_mremap(struct file *file, struct mm_struct *mm, unsigned long new_start)
 {
-	kx::RcuReadGuard rcu;
-	kaio::MmState *state = kaio::MmState::find_rcu(mm);
-	/* A forked child has no state: its inherited ring cannot move (CVE-2023-52646). */
-	return state ? state->ring_moved(file, new_start) : -KX_EINVAL;
+	return static_cast<int>(kx::to_long(kaio::MmState::ring_mremap(file, mm, new_start)));
 }

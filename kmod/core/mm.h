@@ -25,6 +25,12 @@ struct ExitWait;
 
 /* An RCU-replaced array of context slots; a slot's index is the ring's id. */
 struct CtxTable {
+	explicit CtxTable(kx::usize count) : nr(static_cast<unsigned int>(count))
+	{
+		for (unsigned int i = 0; i < nr; i++)
+			new (&slots[i]) kx::Atomic<Ctx *>();
+	}
+
 	unsigned int nr;
 	kx::Atomic<Ctx *> slots[];
 };
@@ -45,9 +51,12 @@ public:
 	[[nodiscard]] bool unpublish(Ctx *ctx);
 	/* The context in slot @id, under RCU. */
 	[[nodiscard]] Ctx *slot_rcu(unsigned int id);
+	/* lockdep: the caller holds this state's lock (the kernel's ioctx_lock). */
+	void assert_locked() { lock_.assert_held(); }
 
-	/* vm_ops->mremap of a ring mapping in this mm. */
-	[[nodiscard]] int ring_moved(struct file *ring, unsigned long new_start);
+	/* vm_ops->mremap of a ring mapping in @mm. */
+	[[nodiscard]] static kx::Result<void> ring_mremap(struct file *ring, struct mm_struct *mm,
+							  unsigned long new_start);
 
 	static kx::Result<void> init();
 	static void exit();
@@ -55,7 +64,7 @@ public:
 	[[nodiscard]] static unsigned long live();
 
 	/* Callbacks of the notifier (see kmod/bridge/mm.c). */
-	static struct mmu_notifier *alloc(struct mm_struct *mm);
+	[[nodiscard]] static kx::Result<struct mmu_notifier *> alloc(struct mm_struct *mm);
 	static void release(struct mmu_notifier *mn, struct mm_struct *mm);
 	static void free(struct mmu_notifier *mn);
 
@@ -66,7 +75,10 @@ private:
 	static MmState *from(struct mmu_notifier *mn);
 	static MmState *from_node(void *node);
 	struct mmu_notifier *notifier() { return reinterpret_cast<struct mmu_notifier *>(&notifier_); }
-	void kill_all(bool wait_in_task);
+	/* Who waits for the killed contexts' requests: the exiting task, or nobody. */
+	enum class ExitWaiter { Task, Nobody };
+	void kill_all(ExitWaiter waiter);
+	[[nodiscard]] kx::Result<void> ring_moved(struct file *ring, unsigned long new_start);
 	static void unhash_and_put(MmState *state);
 	static void unhash_and_put_node(void *node);
 	static void free_after_rcu(struct work_struct *work);

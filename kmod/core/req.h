@@ -4,8 +4,9 @@
  *
  * Two references: the submitter's, dropped when io_submit() is done with
  * it, and the completion's, dropped when the result arrives.  The last one
- * posts the event to the ring and frees the request; it holds a reference
- * on the context's reqs, so the context outlives it.
+ * posts the event to the ring and frees the request.  The request holds its
+ * context's reqs (a ReqsRef, so the context outlives it), its file and its
+ * eventfd, each as a move-only reference that lets go when the request does.
  */
 #pragma once
 
@@ -14,21 +15,38 @@
 #include <kaio/consts.h>
 #include <kx/refs.h>
 
-namespace kaio {
+#include "ctx.h"
 
-class Ctx;
+namespace kaio {
 
 /* The key a submitted iocb's aio_key is set to; io_cancel() checks it. */
 constexpr kx::u32 kIocbKey = 0;
 
+/* What a request holds: its file and its eventfd (kmod/bridge/files.c, eventfd.c). */
+using FileRef = kx::UniqueRef<struct file, kaio_fput>;
+using EventfdRef = kx::UniqueRef<struct eventfd_ctx, kaio_eventfd_put>;
+
+/* The file open as @fd in the caller; EBADF if none. */
+[[nodiscard]] inline kx::Result<FileRef> file_from_fd(int fd)
+{
+	return FileRef(KX_TRY(kx::from_err_ptr(kaio_fget(fd))));
+}
+
+/* The eventfd open as @fd; EBADF, or EINVAL if it is no eventfd. */
+[[nodiscard]] inline kx::Result<EventfdRef> eventfd_from_fd(int fd)
+{
+	return EventfdRef(KX_TRY(kx::from_err_ptr(kaio_eventfd_get(fd))));
+}
+
 class Req : kx::Pinned {
 public:
-	explicit Req(Ctx *ctx) : ctx_(ctx), refs_(2) {}
+	/* aio_get_req(): a free ring slot, then the request; EAGAIN without either. */
+	[[nodiscard]] static kx::Result<Req *> alloc(Ctx *ctx);
 
 	/* Drop a reference; the last posts the event and frees the request. */
 	void put();
-	/* Free without posting: a submission that failed. */
-	void destroy();
+	/* Free without posting, and give the ring slot back: a submission that failed. */
+	void discard();
 
 	/* The operation's result: the completion's reference is dropped. */
 	void complete(long res)
@@ -45,24 +63,28 @@ public:
 		return kx::container_of(reinterpret_cast<OpStorage *>(kiocb), &Req::op_);
 	}
 
-	Ctx *ctx_;
-	struct file *file_ = nullptr;
-	struct eventfd_ctx *eventfd_ = nullptr;
+	[[nodiscard]] Ctx *ctx() const { return ctx_.get(); }
+
+	FileRef file_;
+	EventfdRef eventfd_;
 	kaio_abi_io_event event_ = {};
+
+	explicit Req(Ctx *ctx) : ctx_(ctx), refs_(2) {}
+	~Req() = default;
+
+	static kx::Result<void> init_cache();
+	static void destroy_cache();
 
 private:
 	struct OpStorage {
 		alignas(KAIO_GEN_ALIGNOF_REQ_OP) unsigned char bytes[KAIO_GEN_SIZEOF_REQ_OP];
 	};
 
+	void destroy();
+
+	ReqsRef ctx_;
 	kx::Refcount refs_;
 	OpStorage op_;
 };
-
-/* The request cache and the fsync workqueue. */
-kx::Result<void> init_requests();
-void exit_requests();
-[[nodiscard]] kx::Result<Req *> alloc_req(Ctx *ctx);
-[[nodiscard]] kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, bool compat);
 
 } // namespace kaio

@@ -1,212 +1,245 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The completion ring at work: slot accounting for submission, posting
- * completions (the producer, possibly in interrupt context), and reading
- * them back for io_getevents (the consumer, under ring_lock).
- *
- * Event i lives at byte 32 * (i + 1) of the ring: the header takes the
- * first 32 bytes, so "position" below is the event index plus one.
+ * The completion ring (see ring.h): its file and pages, the user mapping,
+ * posting completions (the producer, possibly in interrupt context),
+ * reading them back for io_getevents (the consumer), and page migration.
+ * Nothing writes ring memory but under one of the ring's locks.
+ * The index arithmetic is in geometry.h.
  */
-#include "ctx.h"
+#include "ring.h"
 #include "geometry.h"
 
-#include <kaio/consts.h>
 #include <kx/log.h>
+#include <kx/page.h>
 #include <kx/user.h>
 
 namespace kaio {
 namespace {
 
-constexpr unsigned long kEventsPerPage = KX_PAGE_SIZE / kEventBytes;
+static_assert(sizeof(kaio_abi_ring) == kEventBytes && sizeof(kaio_abi_io_event) == kEventBytes);
 
-/* The slot of event @index, mapped; unmap with kaio_page_unmap(). */
-kaio_abi_io_event *map_event(struct page **pages, unsigned int index, void **page_addr)
+/*
+ * vm_mmap() fails where fs/aio.c's do_mmap() does (ENOMEM, and EINTR when
+ * the task is killed), and in one more way: it asks the LSMs first
+ * (security_mmap_file()), which native io_setup never does.  Their refusal
+ * (EACCES, EPERM: do_mmap() cannot give either for the ring's file) is
+ * passed on as it is, a documented difference (README, Limits).
+ */
+kx::Error ring_mmap_error(kx::Error err)
 {
-	const unsigned long pos = index + 1;
-	*page_addr = kaio_page_map(pages[pos / kEventsPerPage]);
-	return static_cast<kaio_abi_io_event *>(*page_addr) + pos % kEventsPerPage;
+	if (err == kx::err::EINTR || err == kx::err::EACCES || err == kx::err::EPERM)
+		return err;
+	return kx::err::ENOMEM;
+}
+
+template <typename T>
+kx::Result<T *> or_enomem(T *ptr)
+{
+	if (kx::from_err_ptr(ptr).is_error())
+		return kx::err::ENOMEM;
+	return ptr;
 }
 
 } // namespace
 
-/*
- * Take a slot from this CPU's cache, refilling the cache from the shared
- * pool req_batch_ at a time (__get_reqs_available()).
- */
-bool Ctx::take_cpu_slot()
+struct page *Ring::event_page(unsigned int index) const
 {
-	const unsigned long flags = kaio_local_irq_save();
-	auto *mine = static_cast<CtxCpu *>(kaio_this_cpu_ptr(cpu_));
-	bool ok = true;
-	if (!mine->reqs_available) {
-		int avail = reqs_available_.load();
-		do {
-			if (avail < static_cast<int>(req_batch_)) {
-				ok = false;
-				break;
-			}
-		} while (!reqs_available_.try_cmpxchg(&avail, avail - static_cast<int>(req_batch_)));
-		if (ok)
-			mine->reqs_available += req_batch_;
+	return pages_[kaio::event_page(index, KX_PAGE_SIZE)];
+}
+
+kx::Result<void> Ring::create(unsigned int scaled)
+{
+	KX_LOCK_INIT(lock_);
+	KX_LOCK_INIT(producer_);
+	/* Migration must not see the ring half made. */
+	kx::MutexGuard locked(lock_);
+	return create_locked(scaled);
+}
+
+kx::Result<void> Ring::create_locked(unsigned int scaled)
+{
+	lock_.assert_held();
+	const RingGeometry geo = ring_geometry(scaled, KX_PAGE_SIZE);
+
+	/* As in fs/aio.c's aio_setup_ring(), any failure to make the ring is ENOMEM. */
+	file_ = KX_TRY(or_enomem(kaio_ring_file_create(this, geo.pages)));
+	if (geo.pages > kInlineRingPages) {
+		extra_pages_ = KX_TRY(kx::OwnArray<struct page *>::create(kx::gfp::KERNEL | kx::gfp::ZERO,
+									  geo.pages));
+		pages_ = extra_pages_.data();
 	}
-	if (ok)
-		mine->reqs_available--;
-	kaio_local_irq_restore(flags);
-	return ok;
+	for (nr_pages_ = 0; nr_pages_ < geo.pages; nr_pages_++)
+		pages_[nr_pages_] = KX_TRY(or_enomem(kaio_ring_page_create(file_, nr_pages_)));
+
+	const unsigned long bytes = geo.pages * KX_PAGE_SIZE;
+	unsigned long addr;
+	auto mapped = kx::to_result(kaio_ring_mmap_user(file_, bytes, &addr));
+	if (mapped.is_error())
+		return ring_mmap_error(mapped.error());
+	mapped_bytes_ = bytes;
+	user_address_ = addr;
+	nr_ = geo.nr;
+
+	kx::PageMapping header(header_page());
+	*header.as<kaio_abi_ring>() = {
+		.id = ~0U,
+		.nr = geo.nr,
+		.head = 0,
+		.tail = 0,
+		.magic = KAIO_RING_MAGIC,
+		.compat_features = KAIO_RING_COMPAT_FEATURES,
+		.incompat_features = KAIO_RING_INCOMPAT_FEATURES,
+		.header_length = sizeof(kaio_abi_ring),
+	};
+	return {};
 }
 
-/* Return slots to this CPU's cache, spilling batches back to the pool. */
-void Ctx::put_slots(unsigned int nr)
+void Ring::write_id(unsigned int id)
 {
-	const unsigned long flags = kaio_local_irq_save();
-	auto *mine = static_cast<CtxCpu *>(kaio_this_cpu_ptr(cpu_));
-	mine->reqs_available += nr;
-	while (mine->reqs_available >= req_batch_ * 2) {
-		mine->reqs_available -= req_batch_;
-		reqs_available_.add(static_cast<int>(req_batch_));
-	}
-	kaio_local_irq_restore(flags);
+	kx::MutexGuard locked(lock_);
+	kx::PageMapping header(header_page());
+	header.as<kaio_abi_ring>()->id = id;
+}
+
+void Ring::unmap_user()
+{
+	if (mapped_bytes_)
+		kaio_ring_munmap_user(user_address(), mapped_bytes_);
+}
+
+void Ring::destroy()
+{
+	if (file_)
+		kaio_ring_file_put(kx::exchange(file_, nullptr));
+	for (unsigned int i = 0; i < nr_pages_; i++)
+		kaio_page_put(pages_[i]);
+	nr_pages_ = 0;
 }
 
 /*
- * Completed events that userspace has consumed (head moved past them)
- * free their slots.  Under completion_lock_; @head comes from user memory.
+ * Completed events that userspace has consumed (the head moved past them)
+ * give their slots back.  @head comes from user memory: any value.
  */
-void Ctx::refill_slots(unsigned int head, unsigned int tail)
+unsigned int Ring::reaped_locked(Producer &p, unsigned int head)
 {
-	head %= nr_events_;
-	const unsigned int in_ring = head <= tail ? tail - head : nr_events_ - (head - tail);
-	if (completed_events_ <= in_ring)
-		return;
-	const unsigned int consumed = completed_events_ - in_ring;
-	completed_events_ -= consumed;
-	put_slots(consumed);
+	producer_.assert_held();
+	const unsigned int in_ring = events_in_ring(head % nr_, p.tail, nr_);
+	if (p.completed_events <= in_ring)
+		return 0;
+	const unsigned int reaped = p.completed_events - in_ring;
+	p.completed_events -= reaped;
+	return reaped;
 }
 
-/* When no slot is left: learn about events userspace reaped from the ring itself. */
-void Ctx::refill_slots_from_user()
+unsigned int Ring::reaped_by_user()
 {
-	kx::SpinIrqGuard g(completion_lock_);
-	if (!completed_events_)
-		return;
-	auto *ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-	const unsigned int head = kx::read_once(ring->head);
-	kaio_page_unmap(ring);
-	refill_slots(head, tail_);
+	auto p = producer_.lock_irq();
+	if (!p->completed_events)
+		return 0;
+	const unsigned int head = kx::with_page_mapped(header_page(), [](void *addr) {
+		return kx::read_once(static_cast<kaio_abi_ring *>(addr)->head);
+	});
+	return reaped_locked(*p, head);
 }
 
-bool Ctx::get_slot()
+unsigned int Ring::post(const kaio_abi_io_event &event)
 {
-	if (take_cpu_slot())
-		return true;
-	refill_slots_from_user();
-	return take_cpu_slot();
-}
-
-void Ctx::post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd)
-{
+	auto p = producer_.lock_irqsave();
+	const unsigned int at = p->tail;
 	{
-		kx::SpinIrqSaveGuard g(completion_lock_);
-		unsigned int tail = tail_;
-		void *page;
-		kaio_abi_io_event *slot = map_event(ring_pages_, tail, &page);
-		*slot = event;
-		kaio_page_unmap(page);
-		if (++tail >= nr_events_)
-			tail = 0;
+		kx::PageMapping page(event_page(at));
+		*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = event;
+	}
+	const unsigned int tail = at + 1 >= nr_ ? 0 : at + 1;
 
-		/* The event is visible before the tail that publishes it. */
-		kx::smp_wmb();
-		tail_ = tail;
-		auto *ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-		const unsigned int head = kx::read_once(ring->head);
-		kx::write_once(ring->tail, tail);
-		kaio_page_unmap(ring);
-
-		completed_events_++;
-		if (completed_events_ > 1)
-			refill_slots(head, tail);
+	/* The event is visible before the tail that publishes it. */
+	kx::smp_wmb();
+	p->tail = tail;
+	unsigned int head;
+	{
+		kx::PageMapping header(header_page());
+		head = kx::read_once(header.as<kaio_abi_ring>()->head);
+		kx::write_once(header.as<kaio_abi_ring>()->tail, tail);
 	}
 
-	if (eventfd)
-		kaio_eventfd_signal(eventfd);
-
-	/* Pairs with the waiter's set_current_state(): a waiter sees the tail. */
-	kx::smp_mb();
-	if (wait_.active())
-		wait_.wake_up();
+	p->completed_events++;
+	return p->completed_events > 1 ? reaped_locked(*p, head) : 0;
 }
 
-long Ctx::read_ring(kx::u64 out, long nr)
+kx::Result<long> Ring::read(kx::u64 out, long nr)
 {
 	/* Taken inside a wait loop's condition: sleeping here is expected. */
 	kx_sched_annotate_sleep();
-	kx::MutexGuard locked(ring_lock_);
+	kx::MutexGuard locked(lock_);
 
-	auto *ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-	unsigned int head = kx::read_once(ring->head);
-	unsigned int tail = kx::read_once(ring->tail);
-	kaio_page_unmap(ring);
+	unsigned int head, tail;
+	{
+		kx::PageMapping header(header_page());
+		head = kx::read_once(header.as<kaio_abi_ring>()->head);
+		tail = kx::read_once(header.as<kaio_abi_ring>()->tail);
+	}
 	/* The events up to tail are visible once tail is. */
 	kx::smp_rmb();
 	if (head == tail)
-		return 0;
+		return 0L;
 
 	/* Both are user-writable: keep them inside the ring (CVE-2014-0206). */
-	head %= nr_events_;
-	tail %= nr_events_;
+	head %= nr_;
+	tail %= nr_;
 
 	long copied = 0;
-	kx::UserPtr<kaio_abi_io_event> dst(out);
+	const kx::UserPtr<kaio_abi_io_event> dst(out);
 	while (copied < nr && head != tail) {
-		/* Contiguous events: up to the tail or the ring's end, within one page. */
-		const unsigned long pos = head + 1;
-		long chunk = (head <= tail ? tail : nr_events_) - head;
-		chunk = kx::min(chunk, nr - copied);
-		chunk = kx::min(chunk, static_cast<long>(kEventsPerPage - pos % kEventsPerPage));
-
-		void *page = kaio_page_map(ring_pages_[pos / kEventsPerPage]);
-		auto *first = static_cast<kaio_abi_io_event *>(page) + pos % kEventsPerPage;
-		auto at = dst.at(static_cast<kx::usize>(copied));
-		kx::Result<void> r = at.is_error() ? at.error() :
-			at.value().write_array(kx::Span<const kaio_abi_io_event>(first, static_cast<kx::usize>(chunk)));
-		kaio_page_unmap(page);
+		const long chunk = kx::min(static_cast<long>(contiguous_events(head, tail, nr_, KX_PAGE_SIZE)),
+					   nr - copied);
+		kx::Result<void> r = [&]() -> kx::Result<void> {
+			const auto to = KX_TRY(dst.at(static_cast<kx::usize>(copied)));
+			kx::PageMapping page(event_page(head));
+			return to.write_array(kx::Span<const kaio_abi_io_event>(
+				page.as<kaio_abi_io_event>(event_in_page(head, KX_PAGE_SIZE)),
+				static_cast<kx::usize>(chunk)));
+		}();
 		if (r.is_error())
-			return -KX_EFAULT;	/* head stays: the events remain for a retry */
+			return r.error();	/* head stays: the events remain for a retry */
 
 		copied += chunk;
-		head = (head + static_cast<unsigned int>(chunk)) % nr_events_;
+		head = (head + static_cast<unsigned int>(chunk)) % nr_;
 	}
 
-	ring = static_cast<kaio_abi_ring *>(kaio_page_map(ring_pages_[0]));
-	kx::write_once(ring->head, head);
-	kaio_page_unmap(ring);
+	kx::PageMapping header(header_page());
+	kx::write_once(header.as<kaio_abi_ring>()->head, head);
 	return copied;
 }
 
-/* One pass of getevents' condition (aio_read_events()). */
-bool Ctx::read_events_once(long min_nr, long nr, kx::u64 out, long *got)
+kx::Result<void> Ring::migrate_page(struct address_space *mapping, struct folio *dst,
+				      struct folio *src)
 {
-	long ret = read_ring(out + static_cast<kx::u64>(*got) * kEventBytes, nr - *got);
-	if (ret > 0)
-		*got += ret;
-	if (dead())
-		ret = -KX_EINVAL;
-	if (!*got)
-		*got = ret;
-	return ret < 0 || *got >= min_nr;
-}
+	/* Not while getevents reads the ring or setup is still filling it. */
+	if (!lock_.try_lock())
+		return kx::err::EAGAIN;
+	kx::MutexGuard locked(lock_, kx::MutexGuard::Adopt{});
 
-long Ctx::read_events(long min_nr, long nr, kx::u64 out, kx::s64 timeout)
-{
-	long got = 0;
-	if (timeout == 0) {
-		(void)read_events_once(min_nr, nr, out, &got);
-		return got;
+	const unsigned long idx = kaio_folio_index(src);
+	if (idx >= nr_pages_)
+		return kx::err::EINVAL;
+	if (pages_[idx] != kaio_folio_page(src))
+		return kx::err::EAGAIN;	/* already replaced */
+
+	KX_TRY(kx::to_result(kaio_folio_migrate_mapping(mapping, dst, src)));
+	{
+		/* No completion may land in the old page once the copy is made. */
+		auto p = producer_.lock_irqsave();
+		kaio_folio_migrate_copy(dst, src);
+		pages_[idx] = kaio_folio_page(dst);
 	}
-	/* A signal or a timeout ends the wait with what was copied so far. */
-	(void)wait_.wait_interruptible([&] { return read_events_once(min_nr, nr, out, &got); }, timeout);
-	return got;
+	kaio_folio_put(src);
+	return {};
 }
 
 } // namespace kaio
+
+extern "C" int kaio_core_ring_migrate(void *ring, struct address_space *mapping, struct folio *dst,
+				      struct folio *src)
+{
+	return static_cast<int>(kx::to_long(static_cast<kaio::Ring *>(ring)->migrate_page(mapping, dst, src)));
+}

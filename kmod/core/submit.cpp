@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * io_submit(): requests, their submission, and their completion.
+ * io_submit(): reading the iocbs, checking them, and starting each
+ * operation (reads and writes through the file, fsync on a workqueue).
  */
+#include "abi_types.h"
 #include "ctx.h"
 #include "req.h"
+#include "syscalls.h"
 
-#include <kaio/consts.h>
 #include <kx/alloc.h>
 #include <kx/log.h>
 #include <kx/user.h>
@@ -13,7 +15,6 @@
 namespace kaio {
 namespace {
 
-kx::SlabCache<Req> g_req_cache;
 /*
  * fsync and fdatasync run here, not on the workqueue that frees contexts:
  * an fsync may sleep for as long as its filesystem likes (a FUSE server
@@ -28,10 +29,14 @@ kx::Workqueue g_fsync_wq;
 /* More iocbs than this in one call are submitted under a block plug. */
 constexpr long kPlugThreshold = 2;
 
+enum class Dir { Read, Write };
+enum class Vectored { No, Yes };
+enum class Sync { All, Data };
+
 /* A user iocb pointer from the caller's array (32-bit pointers for compat). */
-kx::Result<kx::u64> iocb_pointer(kx::u64 array, long i, bool compat)
+kx::Result<kx::u64> iocb_pointer(kx::u64 array, long i, CallerAbi abi)
 {
-	if (compat) {
+	if (abi.compat()) {
 		auto at = KX_TRY(kx::UserPtr<kx::u32>(array).at(static_cast<kx::usize>(i)));
 		return static_cast<kx::u64>(KX_TRY(at.read()));
 	}
@@ -39,72 +44,58 @@ kx::Result<kx::u64> iocb_pointer(kx::u64 array, long i, bool compat)
 	return KX_TRY(at.read());
 }
 
-kx::Result<void> start_rw(Req *req, const kaio_abi_iocb &iocb, bool write, bool vectored)
+kx::Result<void> start_rw(Req *req, const kaio_abi_iocb &iocb, Dir dir, Vectored vec)
 {
-	const int prep = kaio_rw_prep(req->kiocb(), req->file_, iocb.aio_offset, iocb.aio_rw_flags,
-				      (iocb.aio_flags & KAIO_GEN_IOCB_FLAG_RESFD) != 0,
-				      (iocb.aio_flags & KAIO_GEN_IOCB_FLAG_IOPRIO) != 0, iocb.aio_reqprio);
-	if (prep)
-		return kx::Error::from_errno(prep);
-	const int started = kaio_rw_start(req->kiocb(), write, iocb.aio_buf, iocb.aio_nbytes, vectored);
-	if (started)
-		return kx::Error::from_errno(started);
-	return {};
+	KX_TRY(kx::to_result(kaio_rw_prep(req->kiocb(), req->file_.get(), iocb.aio_offset,
+					  iocb.aio_rw_flags, has_flag(iocb.aio_flags, IocbFlag::Resfd),
+					  has_flag(iocb.aio_flags, IocbFlag::Ioprio), iocb.aio_reqprio)));
+	return kx::to_result(kaio_rw_start(req->kiocb(), dir == Dir::Write, iocb.aio_buf,
+					   iocb.aio_nbytes, vec == Vectored::Yes));
 }
 
 /* fsync/fdatasync: no buffer, offset, length or flags. */
-kx::Result<void> start_fsync(Req *req, const kaio_abi_iocb &iocb, bool datasync)
+kx::Result<void> start_fsync(Req *req, const kaio_abi_iocb &iocb, Sync sync)
 {
 	if (iocb.aio_buf || iocb.aio_offset || iocb.aio_nbytes || iocb.aio_rw_flags)
 		return kx::err::EINVAL;
-	const int started = kaio_fsync_start(req->kiocb(), g_fsync_wq.raw(), req->file_, datasync);
-	if (started)
-		return kx::Error::from_errno(started);
-	return {};
+	return kx::to_result(kaio_fsync_start(req->kiocb(), g_fsync_wq.raw(), req->file_.get(),
+					      sync == Sync::Data));
 }
 
 /* __io_submit_one(): everything after the request exists. */
-kx::Result<void> submit_req(Req *req, const kaio_abi_iocb &iocb, kx::u64 user_iocb)
+kx::Result<void> submit_req(Req *req, const kaio_abi_iocb &iocb, kx::UserPtr<kaio_abi_iocb> user_iocb)
 {
-	req->file_ = kaio_fget(static_cast<int>(iocb.aio_fildes));
-	if (!req->file_)
-		return kx::err::EBADF;
-
-	if (iocb.aio_flags & KAIO_GEN_IOCB_FLAG_RESFD) {
-		int err = 0;
-		req->eventfd_ = kaio_eventfd_get(static_cast<int>(iocb.aio_resfd), &err);
-		if (!req->eventfd_)
-			return kx::Error::from_errno(err);
-	}
+	req->file_ = KX_TRY(file_from_fd(static_cast<int>(iocb.aio_fildes)));
+	if (has_flag(iocb.aio_flags, IocbFlag::Resfd))
+		req->eventfd_ = KX_TRY(eventfd_from_fd(static_cast<int>(iocb.aio_resfd)));
 
 	/* The iocb must be writable: its key is stored for io_cancel(). */
-	KX_TRY(kx::UserPtr<kaio_abi_iocb>(user_iocb).field<kx::u32>(__builtin_offsetof(kaio_abi_iocb, aio_key)).write(kIocbKey));
+	KX_TRY(user_iocb.field(&kaio_abi_iocb::aio_key).write(kIocbKey));
 
-	req->event_.obj = user_iocb;
+	req->event_.obj = user_iocb.addr();
 	req->event_.data = iocb.aio_data;
 
-	switch (iocb.aio_lio_opcode) {
-	case KAIO_GEN_IOCB_CMD_PREAD:
-		return start_rw(req, iocb, false, false);
-	case KAIO_GEN_IOCB_CMD_PWRITE:
-		return start_rw(req, iocb, true, false);
-	case KAIO_GEN_IOCB_CMD_PREADV:
-		return start_rw(req, iocb, false, true);
-	case KAIO_GEN_IOCB_CMD_PWRITEV:
-		return start_rw(req, iocb, true, true);
-	case KAIO_GEN_IOCB_CMD_FSYNC:
-		return start_fsync(req, iocb, false);
-	case KAIO_GEN_IOCB_CMD_FDSYNC:
-		return start_fsync(req, iocb, true);
-	default:
-		return kx::err::EINVAL;
+	switch (static_cast<Opcode>(iocb.aio_lio_opcode)) {
+	case Opcode::Pread:
+		return start_rw(req, iocb, Dir::Read, Vectored::No);
+	case Opcode::Pwrite:
+		return start_rw(req, iocb, Dir::Write, Vectored::No);
+	case Opcode::Preadv:
+		return start_rw(req, iocb, Dir::Read, Vectored::Yes);
+	case Opcode::Pwritev:
+		return start_rw(req, iocb, Dir::Write, Vectored::Yes);
+	case Opcode::Fsync:
+		return start_fsync(req, iocb, Sync::All);
+	case Opcode::Fdsync:
+		return start_fsync(req, iocb, Sync::Data);
 	}
+	return kx::err::EINVAL;
 }
 
 /* io_submit_one() */
-kx::Result<void> submit_one(Ctx *ctx, kx::u64 user_iocb)
+kx::Result<void> submit_one(Ctx *ctx, kx::UserPtr<kaio_abi_iocb> user_iocb)
 {
-	const kaio_abi_iocb iocb = KX_TRY(kx::UserPtr<kaio_abi_iocb>(user_iocb).read());
+	const kaio_abi_iocb iocb = KX_TRY(user_iocb.read());
 
 	/* Reserved for the future. */
 	if (iocb.aio_reserved2)
@@ -113,75 +104,35 @@ kx::Result<void> submit_one(Ctx *ctx, kx::u64 user_iocb)
 	if (static_cast<long>(iocb.aio_nbytes) < 0)
 		return kx::err::EINVAL;
 
-	Req *req = KX_TRY(alloc_req(ctx));
+	Req *req = KX_TRY(Req::alloc(ctx));
 	kx::Result<void> r = submit_req(req, iocb, user_iocb);
+	if (r.is_error()) {
+		/* Nothing was started: both references are ours. */
+		req->discard();
+		return r;
+	}
 	/* Done with the submitter's reference. */
 	req->put();
-	if (r.is_error()) {
-		/* Nothing was started: the completion's reference is ours to drop. */
-		req->destroy();
-		ctx->put_slots(1);
-	}
 	return r;
 }
 
 } // namespace
 
-kx::Result<void> init_requests()
+kx::Result<void> submit_init()
 {
-	KX_TRY(g_fsync_wq.create("kaio_fsync", kx::Workqueue::Kind::Unbound));
-	auto cache = g_req_cache.create("kaio_req");
-	if (cache.is_error())
-		g_fsync_wq.destroy();
-	return cache;
+	return g_fsync_wq.create("kaio_fsync", kx::Workqueue::Kind::Unbound);
 }
 
-/* Every request is gone (each holds its context, which pins the module). */
-void exit_requests()
+void submit_exit()
 {
 	g_fsync_wq.destroy();
-	g_req_cache.destroy();
 }
 
-/* aio_get_req(): a free ring slot, then the request; EAGAIN without either. */
-kx::Result<Req *> alloc_req(Ctx *ctx)
-{
-	if (!ctx->get_slot())
-		return kx::err::EAGAIN;
-	auto made = g_req_cache.make(kx::gfp::KERNEL, ctx);
-	if (made.is_error()) {
-		ctx->put_slots(1);
-		return kx::err::EAGAIN;
-	}
-	ctx->reqs_get();
-	return made.release_value();
-}
-
-void Req::destroy()
-{
-	Ctx *ctx = ctx_;
-	if (eventfd_)
-		kaio_eventfd_put(eventfd_);
-	if (file_)
-		kaio_fput(file_);
-	g_req_cache.free(this);
-	ctx->reqs_put();
-}
-
-void Req::put()
-{
-	if (refs_.dec_and_test()) {
-		ctx_->post(event_, eventfd_);
-		destroy();
-	}
-}
-
-/* io_submit(ctx, nr, iocbpp) */
-kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, bool compat)
+kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi abi)
 {
 	if (nr < 0)
 		return kx::err::EINVAL;
-	Ctx *ctx = KX_TRY(Ctx::lookup(ctx_id));
+	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
 	if (nr > static_cast<long>(ctx->nr_events()))
 		nr = ctx->nr_events();
 
@@ -191,18 +142,17 @@ kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, bool compat)
 	long i = 0;
 	kx::Result<void> r;
 	for (; i < nr; i++) {
-		auto user_iocb = iocb_pointer(iocbpp, i, compat);
+		auto user_iocb = iocb_pointer(iocbpp, i, abi);
 		if (user_iocb.is_error()) {
 			r = user_iocb.error();
 			break;
 		}
-		r = submit_one(ctx, user_iocb.value());
+		r = submit_one(ctx.get(), kx::UserPtr<kaio_abi_iocb>(user_iocb.value()));
 		if (r.is_error())
 			break;
 	}
 	if (nr > kPlugThreshold)
 		kaio_plug_finish(plug);
-	ctx->put_user_ref();
 	/* The count submitted; the error only when the first one failed. */
 	if (i || r.ok())
 		return i;
@@ -210,14 +160,3 @@ kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, bool compat)
 }
 
 } // namespace kaio
-
-/* A request's result, from its file's completion (any context). */
-extern "C" void kaio_core_rw_done(struct kiocb *kiocb, long res)
-{
-	kaio::Req::from(kiocb)->complete(res);
-}
-
-extern "C" void kaio_core_fsync_done(void *storage, long res)
-{
-	kaio::Req::from(static_cast<struct kiocb *>(storage))->complete(res);
-}

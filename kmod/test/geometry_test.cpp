@@ -7,6 +7,7 @@
 #include <kx/consts.h>
 #include "../core/geometry.h"
 #include "../../cxxrt/test/kunit_bridge.h"
+#include "cases.h"
 
 using namespace kaio;
 
@@ -45,4 +46,32 @@ KX_TEST(kaio_test_geometry_limits)
 	KX_EXPECT(test, scaled_events(4194305, cpus) > kMaxScaledEvents);
 	/* (unsigned)-1 doubles to 0xfffffffe: EINVAL, not EAGAIN. */
 	KX_EXPECT(test, scaled_events(0xffffffffU, cpus) > kMaxScaledEvents);
+}
+
+/* The ring's index arithmetic against a walk over every event of a ring. */
+KX_TEST(kaio_test_geometry_indices)
+{
+	const RingGeometry g = ring_geometry(scaled_events(1000, kx_num_possible_cpus()), KX_PAGE_SIZE);
+	for (unsigned int i = 0; i < g.nr; i++) {
+		const unsigned long byte = 32UL * (i + 1);
+		KX_EXPECT_EQ(test, event_page(i, KX_PAGE_SIZE), byte / KX_PAGE_SIZE);
+		KX_EXPECT_EQ(test, event_in_page(i, KX_PAGE_SIZE), (byte % KX_PAGE_SIZE) / 32);
+	}
+	for (unsigned int head = 0; head < g.nr; head += 37) {
+		for (unsigned int tail = 0; tail < g.nr; tail += 41) {
+			/* Stepping head to tail one event at a time counts the same. */
+			unsigned int steps = 0;
+			for (unsigned int h = head; h != tail; h = (h + 1) % g.nr)
+				steps++;
+			KX_EXPECT_EQ(test, events_in_ring(head, tail, g.nr), steps);
+			/* A contiguous run never crosses a page or the ring's end. */
+			const unsigned int run = contiguous_events(head, tail, g.nr, KX_PAGE_SIZE);
+			KX_EXPECT(test, run <= steps);
+			KX_EXPECT(test, head + run <= g.nr);
+			if (run)
+				KX_EXPECT_EQ(test, event_page(head + run - 1, KX_PAGE_SIZE),
+					     event_page(head, KX_PAGE_SIZE));
+			KX_EXPECT(test, run > 0 || head == tail);
+		}
+	}
 }

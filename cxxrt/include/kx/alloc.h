@@ -19,6 +19,9 @@
 
 namespace kx {
 
+/* The cache line of the kernel built against (SMP_CACHE_BYTES), for alignas(). */
+inline constexpr usize kCacheLine = KX_CACHELINE_BYTES;
+
 /* A GFP mask, as the kernel it was built against defines it. */
 struct Gfp {
 	unsigned int bits;
@@ -86,10 +89,32 @@ template <typename T, typename... Args>
 [[nodiscard]] Result<Own<T>> make(Gfp gfp, Args &&...args)
 {
 	static_assert(alignof(T) <= 8, "kmalloc only promises 8; use a kx::SlabCache");
-	void *mem = kx_kmalloc(sizeof(T), gfp.bits);
-	if (!mem)
-		return err::ENOMEM;
+	void *mem = KX_TRY(from_err_ptr(kx_kmalloc(sizeof(T), gfp.bits)));
 	return Own<T>(new (mem) T(forward<Args>(args)...));
+}
+
+/*
+ * A T that ends in a flexible array of @count Es, in one kmalloc() block
+ * sized as struct_size() sizes it (an overflow is ENOMEM, never a short
+ * block).  T's constructor gets the count first and constructs the
+ * elements; free with free_flex().
+ */
+template <typename T, typename E, typename... Args>
+[[nodiscard]] Result<T *> make_flex(Gfp gfp, usize count, Args &&...args)
+{
+	static_assert(alignof(T) <= 8 && alignof(E) <= 8, "kmalloc only promises 8");
+	usize bytes;
+	if (mul_overflows(count, sizeof(E), &bytes) || add_overflows(bytes, sizeof(T), &bytes))
+		return err::ENOMEM;
+	void *mem = KX_TRY(from_err_ptr(kx_kmalloc(bytes, gfp.bits)));
+	return new (mem) T(count, forward<Args>(args)...);
+}
+
+template <typename T>
+void free_flex(T *obj)
+{
+	static_assert(is_trivially_destructible_v<T>, "flexible arrays are not destroyed one by one");
+	kx_kfree(obj);
 }
 
 /*
@@ -104,8 +129,8 @@ public:
 
 	[[nodiscard]] Result<void> create(const char *name)
 	{
-		cache_ = kx_slab_create(name, sizeof(T), alignof(T));
-		return cache_ ? Result<void>() : err::ENOMEM;
+		cache_ = KX_TRY(from_err_ptr(kx_slab_create(name, sizeof(T), alignof(T))));
+		return {};
 	}
 
 	/* kmem_cache_destroy(): every object must have been destroyed. */
@@ -118,9 +143,7 @@ public:
 	template <typename... Args>
 	[[nodiscard]] Result<T *> make(Gfp gfp, Args &&...args)
 	{
-		void *mem = kx_slab_alloc(cache_, gfp.bits);
-		if (!mem)
-			return err::ENOMEM;
+		void *mem = KX_TRY(from_err_ptr(kx_slab_alloc(cache_, gfp.bits)));
 		return new (mem) T(forward<Args>(args)...);
 	}
 
@@ -164,9 +187,7 @@ public:
 		usize bytes;
 		if (mul_overflows(count, sizeof(T), &bytes))
 			return err::ENOMEM;
-		void *mem = kx_kmalloc(bytes ? bytes : 1, gfp.bits);
-		if (!mem)
-			return err::ENOMEM;
+		void *mem = KX_TRY(from_err_ptr(kx_kmalloc(bytes ? bytes : 1, gfp.bits)));
 		OwnArray arr;
 		arr.data_ = static_cast<T *>(mem);
 		arr.size_ = count;

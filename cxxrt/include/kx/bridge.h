@@ -21,19 +21,20 @@ extern "C" {
  * Type conventions (checked in the bridge): sizes are unsigned long
  * (size_t), GFP masks unsigned int (gfp_t), and user addresses are 64-bit
  * integers (u64), never dereferenced.  C++ cannot see the kernel's __printf.
+ *
+ * Error convention (as kmod/include/kaio/bridge.h's): an int is 0 or a
+ * negative errno; a pointer that can fail is an error pointer, never NULL
+ * (C++ takes them apart with kx::to_result() and kx::from_err_ptr()).
  */
 #define KX_PRINTF(fmt, args) __attribute__((__format__(__printf__, fmt, args)))
 
-/* Memory: kmalloc/kfree.  kx_kmalloc() returns NULL on failure. */
+/* Memory: kmalloc/kfree and slab caches; allocations fail with ERR_PTR(-ENOMEM). */
 void *kx_kmalloc(unsigned long size, unsigned int gfp);
 void kx_kfree(const void *ptr);
-/* alloc_percpu(): zeroed per-CPU storage; NULL on failure. */
-void *kx_alloc_percpu(unsigned long size, unsigned long align);
-void kx_free_percpu(void *ptr);
 struct kmem_cache;
 struct kmem_cache *kx_slab_create(const char *name, unsigned long size, unsigned long align);
 void kx_slab_destroy(struct kmem_cache *cache);
-void *kx_slab_alloc(struct kmem_cache *cache, unsigned int gfp);	/* NULL on failure */
+void *kx_slab_alloc(struct kmem_cache *cache, unsigned int gfp);
 void kx_slab_free(struct kmem_cache *cache, void *obj);
 
 /*
@@ -61,6 +62,21 @@ int kx_mutex_is_locked(void *lock);
 void kx_mutex_assert_held(void *lock);
 
 int kx_irqs_disabled(void);
+
+/* Per-CPU memory (percpu.c): zeroed, or ERR_PTR(-ENOMEM). */
+void *kx_alloc_percpu(unsigned long size, unsigned long align);
+void kx_free_percpu(void *ptr);
+unsigned long kx_local_irq_save(void);
+void kx_local_irq_restore(unsigned long flags);
+void *kx_this_cpu_ptr(void *percpu);	/* with interrupts or preemption off */
+
+/* Pages (page.c): kmap_local_page()/kunmap_local(), strictly nested. */
+struct page;
+void *kx_page_map(struct page *page);
+void kx_page_unmap(void *addr);
+
+/* array_index_nospec() (nospec.c). */
+unsigned long kx_array_index_nospec(unsigned long index, unsigned long size);
 
 /*
  * Lifetimes.  Kernel objects C++ embeds as storage of the KX_SIZEOF_*

@@ -122,9 +122,53 @@ private:
 	Mutex &lock_;
 };
 
+/*
+ * Data reached only through its lock's guard (a Rust Mutex<T>, for a
+ * spinlock):
+ *
+ *	kx::SpinLocked<Producer> producer_;
+ *	...
+ *	auto p = producer_.lock_irqsave();
+ *	p->tail = tail;
+ *
+ * The guard object lives as long as the access; the data has no other way in.
+ */
+template <typename T, typename Guard>
+class Locked : Pinned {
+public:
+	[[nodiscard]] Locked(SpinLock &lock, T &data) : guard_(lock), data_(data) {}
+
+	T *operator->() const { return &data_; }
+	T &operator*() const { return data_; }
+
+private:
+	Guard guard_;
+	T &data_;
+};
+
+template <typename T>
+class SpinLocked : Pinned {
+public:
+	SpinLocked() = default;
+
+	/* For KX_LOCK_INIT(). */
+	void init(const char *name, LockClass &cls) { lock_.init(name, cls); }
+
+	[[nodiscard]] Locked<T, SpinGuard> lock() { return {lock_, data_}; }
+	/* Only where interrupts are known on. */
+	[[nodiscard]] Locked<T, SpinIrqGuard> lock_irq() { return {lock_, data_}; }
+	[[nodiscard]] Locked<T, SpinIrqSaveGuard> lock_irqsave() { return {lock_, data_}; }
+
+	void assert_held() { lock_.assert_held(); }
+
+private:
+	SpinLock lock_;
+	T data_{};
+};
+
 } // namespace kx
 
-/* Initialise a SpinLock or Mutex with a lockdep class of its own. */
+/* Initialise a SpinLock, Mutex or SpinLocked with a lockdep class of its own. */
 #define KX_LOCK_INIT(lock)                                         \
 	do {                                                       \
 		static ::kx::LockClass kx_lock_class_;             \

@@ -89,4 +89,40 @@ private:
 	alignas(KX_ALIGNOF_COMPLETION) unsigned char storage_[KX_SIZEOF_COMPLETION];
 };
 
+/*
+ * A counted reference to a kernel object that someone else's function
+ * drops (fput(), eventfd_ctx_put(), ...): move-only, dropped when it goes.
+ *
+ *	using FileRef = kx::UniqueRef<struct file, kaio_fput>;
+ */
+template <typename T, void (*Put)(T *)>
+class UniqueRef {
+public:
+	UniqueRef() = default;
+	/* Adopts a reference the caller holds. */
+	explicit UniqueRef(T *adopted) : ptr_(adopted) {}
+	UniqueRef(UniqueRef &&other) : ptr_(exchange(other.ptr_, nullptr)) {}
+	UniqueRef &operator=(UniqueRef &&other)
+	{
+		if (this != &other)
+			reset(exchange(other.ptr_, nullptr));
+		return *this;
+	}
+	UniqueRef(const UniqueRef &) = delete;
+	UniqueRef &operator=(const UniqueRef &) = delete;
+	~UniqueRef() { reset(); }
+
+	[[nodiscard]] T *get() const { return ptr_; }
+	explicit operator bool() const { return ptr_ != nullptr; }
+
+	void reset(T *other = nullptr)
+	{
+		if (T *old = exchange(ptr_, other))
+			Put(old);
+	}
+
+private:
+	T *ptr_ = nullptr;
+};
+
 } // namespace kx

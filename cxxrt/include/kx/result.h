@@ -112,6 +112,23 @@ template <typename T>
 	return ptr;
 }
 
+/* A C function's int: 0, or a negative errno. */
+[[nodiscard]] inline Result<void> to_result(int rc)
+{
+	if (rc)
+		return Error::from_errno(rc);
+	return {};
+}
+
+/* For a C caller that takes a pointer or an error pointer (an entry point). */
+template <typename T>
+[[nodiscard]] inline T *to_err_ptr(Result<T *> &&r)
+{
+	if (r.is_error())
+		return reinterpret_cast<T *>(static_cast<uptr>(static_cast<long>(r.error().to_errno())));
+	return r.release_value();
+}
+
 /* The one place a Result becomes what a syscall returns. */
 template <typename T>
 [[nodiscard]] inline long to_long(Result<T> &&r)

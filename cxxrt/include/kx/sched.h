@@ -85,8 +85,8 @@ public:
 
 	[[nodiscard]] Result<void> create(const char *name, Kind kind = Kind::Bound)
 	{
-		wq_ = kx_workqueue_create(name, kind == Kind::Unbound);
-		return wq_ ? Result<void>() : err::ENOMEM;
+		wq_ = KX_TRY(from_err_ptr(kx_workqueue_create(name, kind == Kind::Unbound)));
+		return {};
 	}
 
 	/* Drains: waits for queued and running work, then frees. */

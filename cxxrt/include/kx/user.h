@@ -70,11 +70,12 @@ public:
 		return UserPtr(addr);
 	}
 
-	/* A field of the pointed-to T, by byte offset: UserPtr<U> at addr + @offset. */
-	template <typename U>
-	[[nodiscard]] UserPtr<U> field(usize offset) const
+	/* A field of the pointed-to T: ptr.field(&T::member) is a UserPtr to it. */
+	template <typename U, typename C = T>
+	[[nodiscard]] UserPtr<U> field(U C::*member) const
 	{
-		return UserPtr<U>(addr_ + offset);
+		static_assert(is_same_v<C, T>, "a member of the pointed-to type");
+		return UserPtr<U>(addr_ + offset_of(member));
 	}
 
 	template <typename U>
@@ -84,6 +85,15 @@ public:
 	}
 
 private:
+	/* A member's offset, measured on a real T (the compiler folds it to a constant). */
+	template <typename U, typename C>
+	[[nodiscard]] static usize offset_of(U C::*member)
+	{
+		const T probe{};
+		return static_cast<usize>(reinterpret_cast<const unsigned char *>(&(probe.*member)) -
+					  reinterpret_cast<const unsigned char *>(&probe));
+	}
+
 	[[nodiscard]] Result<unsigned long> array_bytes(usize count) const
 	{
 		u64 bytes, end;

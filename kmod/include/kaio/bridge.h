@@ -6,6 +6,15 @@
  * C calls into C++ (the file_operations trampolines land here) through the
  * kaio_core_* functions; each returns a negative errno or a result, already
  * converted from the C++ side's kx::Result in exactly one place.
+ *
+ * One error convention for every function here, both ways: an int is 0 or
+ * a negative errno (a value, if any, goes through an out-parameter); a
+ * pointer is valid or an error pointer (ERR_PTR()), never NULL for
+ * "failed".  Predicates (kaio_mm_release_is_own) return 0 or 1, and a
+ * lookup may return NULL for "not there".  C++ adapts these with
+ * kx::to_result() and kx::from_err_ptr().  Generic kernel primitives (pages,
+ * per-CPU data, locks) are the C++ runtime's (cxxrt/include/kx/bridge.h),
+ * not listed here.
  */
 #ifndef KAIO_BRIDGE_H
 #define KAIO_BRIDGE_H
@@ -32,19 +41,17 @@ long kaio_core_ioctl(struct file *file, unsigned int cmd, unsigned long arg, int
 
 /*
  * The ring (kmod/bridge/aiofs.c).  A ring file's mapping carries its
- * context (@ctx) for migration until kaio_ring_file_put().
+ * core Ring (@ring) for migration until kaio_ring_file_put().
  */
 int kaio_core_ring_mremap(struct file *file, struct mm_struct *mm, unsigned long new_start);
-int kaio_core_ring_migrate(void *ctx, struct address_space *mapping, struct folio *dst,
+int kaio_core_ring_migrate(void *ring, struct address_space *mapping, struct folio *dst,
 			   struct folio *src);
 
-struct file *kaio_ring_file_create(void *ctx, unsigned long nr_pages);	/* NULL: -ENOMEM */
+struct file *kaio_ring_file_create(void *ring, unsigned long nr_pages);
 void kaio_ring_file_put(struct file *file);
 struct page *kaio_ring_page_create(struct file *file, unsigned long index);	/* zeroed */
 void kaio_page_put(struct page *page);
-void *kaio_page_map(struct page *page);
-void kaio_page_unmap(void *addr);
-long kaio_ring_mmap_user(struct file *file, unsigned long size);	/* address or -errno */
+int kaio_ring_mmap_user(struct file *file, unsigned long size, unsigned long *addr);
 void kaio_ring_munmap_user(unsigned long addr, unsigned long size);
 int kaio_folio_migrate_mapping(struct address_space *mapping, struct folio *dst,
 			       struct folio *src);
@@ -55,8 +62,7 @@ unsigned long kaio_folio_index(struct folio *folio);
 
 /*
  * The address space (kmod/bridge/mm.c): one mmu_notifier per mm that uses
- * kaio, allocated by the core (alloc/free; alloc returns NULL when out of
- * memory) and told when the mm goes away.
+ * kaio, allocated by the core (alloc/free) and told when the mm goes away.
  */
 struct mmu_notifier *kaio_core_mm_alloc(struct mm_struct *mm);
 void kaio_core_mm_free(struct mmu_notifier *mn);
@@ -67,7 +73,6 @@ struct mm_struct *kaio_current_mm(void);
 struct mmu_notifier *kaio_mm_notifier_get(void);
 void kaio_mm_notifier_put(struct mmu_notifier *mn);
 int kaio_mm_release_is_own(struct mm_struct *mm);
-unsigned long kaio_array_index_nospec(unsigned long index, unsigned long size);
 
 /*
  * The per-mm states by mm (kmod/bridge/mmhash.c).  @node: storage of
@@ -78,7 +83,7 @@ void kaio_mm_hash_destroy(void);
 void kaio_mm_hash_init_node(void *node, struct mm_struct *mm);
 void *kaio_mm_hash_insert(void *node);	/* NULL, the node already there, or ERR_PTR */
 int kaio_mm_hash_remove(void *node);	/* 0, or -ENOENT if not in the table */
-void *kaio_mm_hash_lookup(struct mm_struct *mm);
+void *kaio_mm_hash_lookup(struct mm_struct *mm);	/* NULL: no state */
 void kaio_mm_hash_drain(void (*fn)(void *node));
 
 /*
@@ -91,8 +96,8 @@ void kaio_debugfs_exit(void);
 
 /*
  * Reads and writes (kmod/bridge/rw.c).  @kiocb is the operation storage
- * (KAIO_GEN_SIZEOF_REQ_OP bytes) of a core request; kaio_core_rw_done() receives its result, from
- * any context including hard interrupts.
+ * (KAIO_GEN_SIZEOF_REQ_OP bytes) of a core request; kaio_core_rw_done()
+ * receives its result, from any context including hard interrupts.
  */
 struct kiocb;
 struct eventfd_ctx;
@@ -102,9 +107,11 @@ int kaio_rw_prep(void *kiocb, struct file *file, long long pos, unsigned int rw_
 		 int resfd, int set_ioprio, int ioprio);
 int kaio_rw_start(void *kiocb, int write, unsigned long long buf, unsigned long long nbytes,
 		  int vectored);
-struct file *kaio_fget(int fd);
+
+/* What a request holds (kmod/bridge/files.c, eventfd.c). */
+struct file *kaio_fget(int fd);			/* ERR_PTR(-EBADF) */
 void kaio_fput(struct file *file);
-struct eventfd_ctx *kaio_eventfd_get(int fd, int *err);
+struct eventfd_ctx *kaio_eventfd_get(int fd);	/* ERR_PTR(-EBADF, -EINVAL) */
 void kaio_eventfd_signal(struct eventfd_ctx *ctx);
 void kaio_eventfd_put(struct eventfd_ctx *ctx);
 
@@ -124,12 +131,9 @@ void kaio_plug_finish(void *plug);
 int kaio_sigmask_set(unsigned long long umask, unsigned long size, int compat);
 void kaio_sigmask_restore_unless(int interrupted);
 
-/* Timeouts and per-CPU data (kmod/bridge/time.c). */
+/* Timeouts (kmod/bridge/time.c). */
 int kaio_get_timeout(unsigned long long uts, long long *ktime);	/* 0 or -EFAULT */
 int kaio_get_timeout32(unsigned long long uts, long long *ktime);	/* struct kaio_timespec32 */
-unsigned long kaio_local_irq_save(void);
-void kaio_local_irq_restore(unsigned long flags);
-void *kaio_this_cpu_ptr(void *percpu);
 
 /* The quota (kmod/bridge/sysctl.c): /proc/sys/fs/kaio/aio-{nr,max-nr}. */
 extern unsigned long kaio_aio_nr;

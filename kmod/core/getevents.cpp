@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * io_getevents() and io_pgetevents(): the timeout, the temporary signal
+ * mask, and waiting on a context until enough events were read from its
+ * ring (Ring::read()).
+ */
+#include "ctx.h"
+#include "syscalls.h"
+
+#include <kx/sched.h>
+#include <kx/user.h>
+
+namespace kaio {
+namespace {
+
+/* A NULL timeout waits forever; otherwise a relative time, {0, 0} polls. */
+kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
+{
+	if (!uts)
+		return kx::WaitQueue::kForever;
+	long long t;
+	const int rc = abi.time == CallerAbi::Time::k32 ? kaio_get_timeout32(uts, &t) :
+							  kaio_get_timeout(uts, &t);
+	KX_TRY(kx::to_result(rc));
+	return t;
+}
+
+/* The signal set argument: { const sigset_t *sigmask; size_t sigsetsize; }. */
+struct SigsetArg {
+	kx::u64 mask;
+	kx::u64 size;
+};
+
+kx::Result<SigsetArg> read_sigset_arg(kx::u64 usig, CallerAbi abi)
+{
+	if (!usig)
+		return SigsetArg{0, 0};
+	if (abi.compat()) {
+		struct {
+			kx::u32 mask, size;
+		} c = KX_TRY(kx::UserPtr<decltype(c)>(usig).read());
+		return SigsetArg{c.mask, c.size};
+	}
+	return KX_TRY(kx::UserPtr<SigsetArg>(usig).read());
+}
+
+/* do_io_getevents(): @timeout as Ctx::read_events() takes it. */
+kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events, kx::s64 timeout)
+{
+	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
+	if (min_nr > nr || min_nr < 0)
+		return kx::err::EINVAL;
+	return ctx->read_events(min_nr, nr, events, timeout);
+}
+
+} // namespace
+
+/* One pass of the wait's condition (aio_read_events()). */
+bool Ctx::read_events_once(long min_nr, long nr, kx::u64 out, long *got)
+{
+	auto read = ring_.read(out + static_cast<kx::u64>(*got) * sizeof(kaio_abi_io_event), nr - *got);
+	long ret = read.is_error() ? read.error().to_errno() : read.value();
+	if (ret > 0)
+		*got += ret;
+	if (dead())
+		ret = -KX_EINVAL;
+	if (!*got)
+		*got = ret;
+	return ret < 0 || *got >= min_nr;
+}
+
+kx::Result<long> Ctx::read_events(long min_nr, long nr, kx::u64 out, kx::s64 timeout)
+{
+	/* What was copied, or (if nothing was) the error that ended the wait. */
+	long got = 0;
+	if (timeout == 0)
+		(void)read_events_once(min_nr, nr, out, &got);
+	else	/* A signal or a timeout ends the wait with what was copied so far. */
+		(void)wait_.wait_interruptible([&] { return read_events_once(min_nr, nr, out, &got); },
+					       timeout);
+	if (got < 0)
+		return kx::Error::from_errno(got);
+	return got;
+}
+
+kx::Result<long> io_getevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events, kx::u64 uts,
+			      CallerAbi abi)
+{
+	const kx::s64 timeout = KX_TRY(read_timeout(uts, abi));
+	auto got = getevents(ctx, min_nr, nr, events, timeout);
+	if (got.ok() && got.value() == 0 && kx_signal_pending())
+		return kx::err::EINTR;
+	return got;
+}
+
+kx::Result<long> io_pgetevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events, kx::u64 uts,
+			       kx::u64 usig, CallerAbi abi)
+{
+	const kx::s64 timeout = KX_TRY(read_timeout(uts, abi));
+	const SigsetArg sig = KX_TRY(read_sigset_arg(usig, abi));
+	KX_TRY(kx::to_result(kaio_sigmask_set(sig.mask, sig.size, abi.compat())));
+
+	auto got = getevents(ctx, min_nr, nr, events, timeout);
+	const bool interrupted = kx_signal_pending();
+	kaio_sigmask_restore_unless(interrupted);
+	if (interrupted && got.ok() && got.value() == 0)
+		return kx::err::ERESTARTNOHAND;
+	return got;
+}
+
+} // namespace kaio

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The six AIO system calls, as the core serves them: arguments already
+ * decoded from their ioctl blocks (device.cpp), user pointers still user
+ * pointers, and @abi saying how the caller lays them out.
+ *
+ *   io_setup, io_destroy            setup.cpp
+ *   io_submit                       submit.cpp
+ *   io_cancel                       cancel.cpp
+ *   io_getevents, io_pgetevents     getevents.cpp
+ */
+#pragma once
+
+#include <kx/result.h>
+#include <kx/types.h>
+
+#include "abi_types.h"
+
+namespace kaio {
+
+[[nodiscard]] kx::Result<long> io_setup(unsigned int nr_events, kx::u64 ctxp, CallerAbi abi);
+[[nodiscard]] kx::Result<long> io_destroy(kx::u64 ctx);
+[[nodiscard]] kx::Result<long> io_submit(kx::u64 ctx, long nr, kx::u64 iocbpp, CallerAbi abi);
+[[nodiscard]] kx::Result<long> io_cancel(kx::u64 ctx, kx::u64 iocb, kx::u64 result);
+[[nodiscard]] kx::Result<long> io_getevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events,
+					    kx::u64 timeout, CallerAbi abi);
+[[nodiscard]] kx::Result<long> io_pgetevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events,
+					     kx::u64 timeout, kx::u64 usig, CallerAbi abi);
+
+/* What submission needs from module init and exit (the fsync workqueue). */
+[[nodiscard]] kx::Result<void> submit_init();
+void submit_exit();
+
+} // namespace kaio
