@@ -307,19 +307,18 @@ static bool kaio_serves(enum aio_op op, char *why, size_t len)
 		return false;
 	}
 	if (!(v.features & kaio_op_feature(op))) {
-		snprintf(why, len, "kaio: module does not serve %s yet (features 0x%llx)",
+		snprintf(why, len, "kaio: module does not serve %s (features 0x%llx)",
 			 aio_op_name(op), (unsigned long long)v.features);
 		return false;
 	}
 	if (!kaio_features_serve(v.features, op)) {
-		snprintf(why, len, "kaio: module does not serve 32-bit callers yet (features 0x%llx)",
+		snprintf(why, len, "kaio: module does not serve 32-bit callers (features 0x%llx)",
 			 (unsigned long long)v.features);
 		return false;
 	}
 	return true;
 }
 
-/* The module does not expose its limit (yet). */
 /* kaio's own quota: fs/aio-* belong to the built-in AIO. */
 static int kaio_max_nr(unsigned long *out)
 {

@@ -82,9 +82,10 @@ struct aio_backend {
 	bool (*serves)(enum aio_op op, char *why, size_t len);
 
 	/*
-	 * The system-wide limit on the sum of nr_events (fs.aio-max-nr) and
-	 * its current use (fs.aio-nr): 0, or -1 with errno (ENOSYS: the
-	 * backend does not expose it).
+	 * The system-wide limit on the sum of nr_events and its current use
+	 * (native: fs.aio-max-nr and fs.aio-nr; kaio: its own
+	 * fs.kaio.aio-max-nr and fs.kaio.aio-nr): 0, or -1 with errno when
+	 * the file cannot be read.
 	 */
 	int (*max_nr)(unsigned long *out);
 	int (*nr_in_use)(unsigned long *out);

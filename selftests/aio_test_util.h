@@ -178,7 +178,7 @@ int tracker_destroy_all(struct aio_tracker *t);
 /*
  * Teardown: after the test's contexts are destroyed, the backend's
  * in-use count is what it was at setup (io_destroy refunds at once).
- * Skipped where the backend does not expose the count (kaio: ENOSYS).
+ * Skipped where the backend's count cannot be read.
  */
 #define TRACKER_TEARDOWN_CHECK(t) do {					\
 	unsigned long __now;						\
@@ -192,7 +192,7 @@ int tracker_destroy_all(struct aio_tracker *t);
 	}								\
 } while (0)
 
-/* fs.aio-nr (the backend's) is back to @t's baseline (true where the backend has no count). */
+/* fs.aio-nr (the backend's) is back to @t's baseline (true where its count cannot be read). */
 bool nr_at_baseline(struct aio_tracker *t, unsigned long *now);
 
 /* Number of mappings in /proc/self/maps; no allocation between calls. */
