@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include <linux/kaio.h>
+
 #include "route.h"
 
 typedef struct kaio_libaio_ctx *io_context_t;
@@ -112,23 +114,18 @@ int libaio_io_cancel_0_4(io_context_t ctx, struct iocb *iocb, struct io_event *e
 	return LIBAIO_RET(kaio_route_cancel(kctx(ctx), iocb, evt));
 }
 
-/* The first words of the ring a context id points at (the kernel's layout). */
-struct ring_head {
-	unsigned int id, nr, head, tail, magic;
-};
-#define RING_MAGIC 0xa10a10a1u
-
 /*
- * libaio answers a zero-timeout poll of an empty ring without entering the
- * kernel (io_getevents and io_pgetevents alike); so does this.  Any other
- * call goes to the system call.
+ * libaio answers a zero-timeout poll of an empty ring (the context id is
+ * the ring's address) without entering the kernel (io_getevents and
+ * io_pgetevents alike); so does this.  Any other call goes to the system
+ * call.
  */
 static bool empty_ring_poll(io_context_t ctx, const struct timespec *timeout)
 {
-	const volatile struct ring_head *ring = (const volatile struct ring_head *)ctx;
+	const volatile struct kaio_ring *ring = (const volatile struct kaio_ring *)ctx;
 
 	return ring && timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0 &&
-	       ring->magic == RING_MAGIC && ring->head == ring->tail;
+	       ring->magic == KAIO_RING_MAGIC && ring->head == ring->tail;
 }
 
 DEFAULT_VERSION(libaio_io_getevents_0_4, io_getevents, LIBAIO_0.4);
@@ -141,19 +138,14 @@ int libaio_io_getevents_0_4(io_context_t ctx, long min_nr, long nr, struct io_ev
 }
 
 /*
- * The signal set travels as { mask, size } with the kernel's sigset size,
- * which is 8 bytes on x86 whatever the C library's sigset_t is.
+ * The signal set travels with the kernel's sigset size, which is 8 bytes
+ * on x86 whatever the C library's sigset_t is.
  */
-struct usig {
-	const sigset_t *mask;
-	size_t size;
-};
-
 DEFAULT_VERSION(libaio_io_pgetevents_0_5, io_pgetevents, LIBAIO_0.5);
 int libaio_io_pgetevents_0_5(io_context_t ctx, long min_nr, long nr, struct io_event *events,
 			     struct timespec *timeout, sigset_t *sigmask)
 {
-	struct usig u = { .mask = sigmask, .size = 64 / 8 };
+	struct kaio_sigset u = { .sigmask = sigmask, .sigsetsize = 64 / 8 };
 
 	if (empty_ring_poll(ctx, timeout))
 		return 0;

@@ -25,7 +25,9 @@
  *
  * The header includes <linux/aio_abi.h> (struct iocb, struct io_event), so
  * a file cannot include it together with libaio's <libaio.h>, which names
- * the same structures differently.
+ * the same structures differently.  It also includes kaio's <linux/kaio.h>
+ * (uapi/ on the include path) for struct kaio_sigset, io_pgetevents' signal
+ * set argument { sigmask, sigsetsize } as the system call reads it.
  *
  * Timeouts are struct timespec of the caller.  A 32-bit program built with
  * 64-bit time_t (_TIME_BITS=64) gets the time64 entry points through asm
@@ -38,6 +40,7 @@
 #define LIBKAIO_H
 
 #include <linux/aio_abi.h>
+#include <linux/kaio.h>
 #include <signal.h>
 #include <stddef.h>
 #include <time.h>
@@ -45,15 +48,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/*
- * io_pgetevents' last argument.  The kernel's uapi headers do not name it;
- * libaio calls the same two words struct __aio_sigset.
- */
-struct kaio_sigset {
-	const sigset_t *sigmask;
-	size_t sigsetsize;
-};
 
 /*
  * 0 when /dev/kaio can serve this process; otherwise -1 with errno: what

@@ -46,7 +46,7 @@ long native_io_getevents(aio_context_t ctx, long min_nr, long nr,
 
 long native_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
 			  struct io_event *events, struct __kernel_timespec *timeout,
-			  const struct __aio_sigset *usig)
+			  const struct kaio_sigset *usig)
 {
 	return syscall(__NR_io_pgetevents, ctx, min_nr, nr, events, timeout, usig);
 }
@@ -62,12 +62,12 @@ long native_io_getevents(aio_context_t ctx, long min_nr, long nr,
 			 struct io_event *events, struct __kernel_timespec *timeout)
 {
 	return syscall(__NR_io_pgetevents_time64, ctx, min_nr, nr, events, timeout,
-		       (const struct __aio_sigset *)NULL);
+		       (const struct kaio_sigset *)NULL);
 }
 
 long native_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
 			  struct io_event *events, struct __kernel_timespec *timeout,
-			  const struct __aio_sigset *usig)
+			  const struct kaio_sigset *usig)
 {
 	return syscall(__NR_io_pgetevents_time64, ctx, min_nr, nr, events, timeout, usig);
 }
@@ -176,7 +176,7 @@ int kaio_get_version(struct kaio_version *v)
  * conversions: aio_context_t and pointers (via KAIO_PTR) are unsigned and
  * zero-extend, `long` is signed and sign-extends, as the header requires.
  */
-long kaio_io_setup(unsigned int nr_events, aio_context_t *ctxp)
+long kaio_ioctl_setup(unsigned int nr_events, aio_context_t *ctxp)
 {
 	struct kaio_setup_args a = {
 		.nr_events = nr_events,
@@ -187,7 +187,7 @@ long kaio_io_setup(unsigned int nr_events, aio_context_t *ctxp)
 	return kaio_ioctl(KAIO_IOC_SETUP, &a);
 }
 
-long kaio_io_destroy(aio_context_t ctx)
+long kaio_ioctl_destroy(aio_context_t ctx)
 {
 	struct kaio_destroy_args a = {
 		.ctx = ctx,
@@ -196,7 +196,7 @@ long kaio_io_destroy(aio_context_t ctx)
 	return kaio_ioctl(KAIO_IOC_DESTROY, &a);
 }
 
-long kaio_io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
+long kaio_ioctl_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
 {
 	struct kaio_submit_args a = {
 		.ctx = ctx,
@@ -207,7 +207,7 @@ long kaio_io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
 	return kaio_ioctl(KAIO_IOC_SUBMIT, &a);
 }
 
-long kaio_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
+long kaio_ioctl_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
 {
 	struct kaio_cancel_args a = {
 		.ctx = ctx,
@@ -218,8 +218,8 @@ long kaio_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *resul
 	return kaio_ioctl(KAIO_IOC_CANCEL, &a);
 }
 
-long kaio_io_getevents(aio_context_t ctx, long min_nr, long nr,
-		       struct io_event *events, struct __kernel_timespec *timeout)
+long kaio_ioctl_getevents(aio_context_t ctx, long min_nr, long nr,
+			  struct io_event *events, struct __kernel_timespec *timeout)
 {
 	struct kaio_getevents_args a = {
 		.ctx = ctx,
@@ -232,9 +232,9 @@ long kaio_io_getevents(aio_context_t ctx, long min_nr, long nr,
 	return kaio_ioctl(KAIO_IOC_GETEVENTS, &a);
 }
 
-long kaio_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
-			struct io_event *events, struct __kernel_timespec *timeout,
-			const struct __aio_sigset *usig)
+long kaio_ioctl_pgetevents(aio_context_t ctx, long min_nr, long nr,
+			   struct io_event *events, struct __kernel_timespec *timeout,
+			   const struct kaio_sigset *usig)
 {
 	struct kaio_pgetevents_args a = {
 		.ctx = ctx,
@@ -307,19 +307,18 @@ static bool kaio_serves(enum aio_op op, char *why, size_t len)
 		return false;
 	}
 	if (!(v.features & kaio_op_feature(op))) {
-		snprintf(why, len, "kaio: module does not serve %s yet (features 0x%llx)",
+		snprintf(why, len, "kaio: module does not serve %s (features 0x%llx)",
 			 aio_op_name(op), (unsigned long long)v.features);
 		return false;
 	}
 	if (!kaio_features_serve(v.features, op)) {
-		snprintf(why, len, "kaio: module does not serve 32-bit callers yet (features 0x%llx)",
+		snprintf(why, len, "kaio: module does not serve 32-bit callers (features 0x%llx)",
 			 (unsigned long long)v.features);
 		return false;
 	}
 	return true;
 }
 
-/* The module does not expose its limit (yet). */
 /* kaio's own quota: fs/aio-* belong to the built-in AIO. */
 static int kaio_max_nr(unsigned long *out)
 {
@@ -333,12 +332,12 @@ static int kaio_nr_in_use(unsigned long *out)
 
 const struct aio_backend aio_backend_kaio = {
 	.name = "kaio",
-	.io_setup = kaio_io_setup,
-	.io_destroy = kaio_io_destroy,
-	.io_submit = kaio_io_submit,
-	.io_cancel = kaio_io_cancel,
-	.io_getevents = kaio_io_getevents,
-	.io_pgetevents = kaio_io_pgetevents,
+	.io_setup = kaio_ioctl_setup,
+	.io_destroy = kaio_ioctl_destroy,
+	.io_submit = kaio_ioctl_submit,
+	.io_cancel = kaio_ioctl_cancel,
+	.io_getevents = kaio_ioctl_getevents,
+	.io_pgetevents = kaio_ioctl_pgetevents,
 	.serves = kaio_serves,
 	.max_nr = kaio_max_nr,
 	.nr_in_use = kaio_nr_in_use,

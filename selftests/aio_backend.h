@@ -45,13 +45,9 @@
 #define KAIO_PTR(p)	((__u64)(uintptr_t)(p))
 
 /*
- * io_pgetevents(2)'s signal argument.  No uapi header defines it (the
- * kernel declares it in fs/aio.c); its layout follows the caller's ABI.
+ * io_pgetevents(2)'s signal argument is <linux/kaio.h>'s struct kaio_sigset:
+ * { sigmask, sigsetsize }, of the caller's word size.
  */
-struct __aio_sigset {
-	const sigset_t *sigmask;
-	size_t sigsetsize;
-};
 
 /* The kernel's sizeof(sigset_t), which sigsetsize must equal (glibc's is larger). */
 #define AIO_KERNEL_SIGSET_SIZE	(_NSIG / 8)
@@ -77,7 +73,7 @@ struct aio_backend {
 			     struct io_event *events, struct __kernel_timespec *timeout);
 	long (*io_pgetevents)(aio_context_t ctx, long min_nr, long nr,
 			      struct io_event *events, struct __kernel_timespec *timeout,
-			      const struct __aio_sigset *usig);
+			      const struct kaio_sigset *usig);
 
 	/*
 	 * Whether this backend serves @op for this process (its ABI included).
@@ -86,9 +82,10 @@ struct aio_backend {
 	bool (*serves)(enum aio_op op, char *why, size_t len);
 
 	/*
-	 * The system-wide limit on the sum of nr_events (fs.aio-max-nr) and
-	 * its current use (fs.aio-nr): 0, or -1 with errno (ENOSYS: the
-	 * backend does not expose it).
+	 * The system-wide limit on the sum of nr_events and its current use
+	 * (native: fs.aio-max-nr and fs.aio-nr; kaio: its own
+	 * fs.kaio.aio-max-nr and fs.kaio.aio-nr): 0, or -1 with errno when
+	 * the file cannot be read.
 	 */
 	int (*max_nr)(unsigned long *out);
 	int (*nr_in_use)(unsigned long *out);
@@ -97,7 +94,10 @@ struct aio_backend {
 extern const struct aio_backend aio_backend_native;
 extern const struct aio_backend aio_backend_kaio;
 
-/* The backends' calls, also usable directly. */
+/*
+ * The backends' calls, also usable directly: native_io_*() make the system
+ * calls, kaio_ioctl_*() the ioctls (libkaio's kaio_io_*() are not used here).
+ */
 long native_io_setup(unsigned int nr_events, aio_context_t *ctxp);
 long native_io_destroy(aio_context_t ctx);
 long native_io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp);
@@ -106,17 +106,17 @@ long native_io_getevents(aio_context_t ctx, long min_nr, long nr,
 			 struct io_event *events, struct __kernel_timespec *timeout);
 long native_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
 			  struct io_event *events, struct __kernel_timespec *timeout,
-			  const struct __aio_sigset *usig);
+			  const struct kaio_sigset *usig);
 
-long kaio_io_setup(unsigned int nr_events, aio_context_t *ctxp);
-long kaio_io_destroy(aio_context_t ctx);
-long kaio_io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp);
-long kaio_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result);
-long kaio_io_getevents(aio_context_t ctx, long min_nr, long nr,
-		       struct io_event *events, struct __kernel_timespec *timeout);
-long kaio_io_pgetevents(aio_context_t ctx, long min_nr, long nr,
-			struct io_event *events, struct __kernel_timespec *timeout,
-			const struct __aio_sigset *usig);
+long kaio_ioctl_setup(unsigned int nr_events, aio_context_t *ctxp);
+long kaio_ioctl_destroy(aio_context_t ctx);
+long kaio_ioctl_submit(aio_context_t ctx, long nr, struct iocb **iocbpp);
+long kaio_ioctl_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result);
+long kaio_ioctl_getevents(aio_context_t ctx, long min_nr, long nr,
+			  struct io_event *events, struct __kernel_timespec *timeout);
+long kaio_ioctl_pgetevents(aio_context_t ctx, long min_nr, long nr,
+			   struct io_event *events, struct __kernel_timespec *timeout,
+			   const struct kaio_sigset *usig);
 
 /*
  * The process's /dev/kaio descriptor, opened (O_RDWR | O_CLOEXEC) on first

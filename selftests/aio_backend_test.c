@@ -4,7 +4,7 @@
  * backend, in both ABIs.  What a wrapper can get wrong is checked here:
  * pointer and context widths (io_submit's pointer array, io_event.obj),
  * the 64-bit timeout (the 32-bit native backend goes through
- * io_pgetevents_time64), and struct __aio_sigset's layout.
+ * io_pgetevents_time64), and struct kaio_sigset's layout.
  */
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -127,11 +127,11 @@ TEST_F(backend, getevents_timeouts)
 	}
 }
 
-/* struct __aio_sigset as the kernel reads it: {mask, kernel sigset size}. */
+/* struct kaio_sigset as the kernel reads it: {mask, kernel sigset size}. */
 TEST_F(backend, pgetevents_sigset)
 {
 	struct __kernel_timespec zero = { 0, 0 };
-	struct __aio_sigset sig;
+	struct kaio_sigset sig;
 	struct io_event ev;
 	sigset_t mask;
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the AIO core selftests (ring_test, submit_test,
- * rw_test, getevents_test, lifetime_test, migrate_test): the ring header
- * as userspace sees it at the ctx address, the ring geometry Linux 6.1
- * computes, iocb set-up, bounded reaping, the fs.aio-nr baseline check,
- * and scratch devices (null_blk through configfs, ext4 on top).
+ * Helpers shared by the AIO selftests (aio_basic_test, ring_test,
+ * submit_test, rw_test, getevents_test, lifetime_test, migrate_test,
+ * fault_test, lsm_test): the ring header as userspace sees it at the ctx
+ * address, the ring geometry Linux 6.1 computes, iocb set-up, bounded
+ * reaping, the fs.aio-nr baseline check, and scratch devices (null_blk
+ * through configfs, ext4 on top).  The functions are in aio_test_util.c,
+ * linked into every selftest binary; the macros use the harness.
  *
  * Everything goes through a struct aio_backend, never syscall(2), so the
  * same test exercises the native system calls and /dev/kaio.
@@ -33,32 +35,21 @@
 #include "aio_backend.h"
 
 /* ------------------------------------------------------------------ */
-/* The ring header at the ctx address (fs/aio.c's struct aio_ring).    */
+/* The ring at the ctx address: <linux/kaio.h>'s struct kaio_ring     */
 
-#define AIO_RING_MAGIC_VALUE		0xa10a10a1u
-#define AIO_RING_COMPAT_FEATURES_VALUE	1u
-#define AIO_RING_INCOMPAT_FEATURES_VALUE 0u
-#define AIO_RING_HEADER_SIZE		32u
-
-struct aio_ring_hdr {
-	unsigned int id;
-	unsigned int nr;
-	unsigned int head;
-	unsigned int tail;
-	unsigned int magic;
-	unsigned int compat_features;
-	unsigned int incompat_features;
-	unsigned int header_length;
-	struct io_event io_events[];
-};
-
-_Static_assert(sizeof(struct aio_ring_hdr) == AIO_RING_HEADER_SIZE, "ring header");
+_Static_assert(sizeof(struct kaio_ring) == sizeof(struct io_event), "ring header");
 _Static_assert(sizeof(struct io_event) == 32, "io_event");
 _Static_assert(sizeof(struct iocb) == 64, "iocb");
 
-static inline struct aio_ring_hdr *aio_ring_of(aio_context_t ctx)
+static inline struct kaio_ring *aio_ring_of(aio_context_t ctx)
 {
-	return (struct aio_ring_hdr *)(uintptr_t)ctx;
+	return (struct kaio_ring *)(uintptr_t)ctx;
+}
+
+/* The ring's io_event slots, right after the header. */
+static inline struct io_event *aio_ring_events(struct kaio_ring *ring)
+{
+	return (struct io_event *)(ring + 1);
 }
 
 static inline unsigned int ring_load(const unsigned int *p)
@@ -73,59 +64,13 @@ static inline void ring_store(unsigned int *p, unsigned int v)
 
 /*
  * Reap up to @max events straight from the ring, as libaio's and fio's
- * userspace_reap do: copy io_events[head..tail) and publish the new head.
+ * userspace_reap do: copy the slots [head, tail) and publish the new head.
  * Returns the number copied.
  */
-static inline unsigned int ring_user_reap(aio_context_t ctx, struct io_event *out,
-					  unsigned int max)
-{
-	struct aio_ring_hdr *ring = aio_ring_of(ctx);
-	unsigned int nr = ring->nr, head = ring_load(&ring->head);
-	unsigned int tail = ring_load(&ring->tail), got = 0;
-
-	while (head != tail && got < max) {
-		out[got++] = ring->io_events[head];
-		head = (head + 1) % nr;
-	}
-	ring_store(&ring->head, head);
-	return got;
-}
+unsigned int ring_user_reap(aio_context_t ctx, struct io_event *out, unsigned int max);
 
 /* The number of CPUs in /sys/devices/system/cpu/possible, or -1. */
-static inline int possible_cpus(void)
-{
-	char buf[256], *p;
-	int fd, count = 0;
-	ssize_t n;
-
-	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* "0-3,8-11\n" */
-	for (p = buf; *p && *p != '\n';) {
-		char *end;
-		long lo = strtol(p, &end, 10), hi = lo;
-
-		if (end == p)
-			return -1;
-		p = end;
-		if (*p == '-') {
-			hi = strtol(p + 1, &end, 10);
-			if (end == p + 1)
-				return -1;
-			p = end;
-		}
-		count += (int)(hi - lo + 1);
-		if (*p == ',')
-			p++;
-	}
-	return count ? count : -1;
-}
+int possible_cpus(void);
 
 /*
  * What Linux 6.1 makes of io_setup(nr_events) (fs/aio.c ioctx_alloc and
@@ -144,25 +89,11 @@ struct ring_geometry {
 	unsigned int pinned_capacity;	/* submits before EAGAIN on one CPU, nothing reaped */
 };
 
-static inline struct ring_geometry ring_geometry(unsigned int nr_events, unsigned int cpus,
-						 unsigned long page)
-{
-	struct ring_geometry g;
-	unsigned long n = nr_events > cpus * 4 ? nr_events : cpus * 4;
-
-	n = n * 2 + 2;
-	g.pages = (AIO_RING_HEADER_SIZE + n * sizeof(struct io_event) + page - 1) / page;
-	g.nr = (unsigned int)((g.pages * page - AIO_RING_HEADER_SIZE) / sizeof(struct io_event));
-	g.slots = g.nr - 1;
-	g.batch = g.slots / (cpus * 4);
-	if (g.batch < 1)
-		g.batch = 1;
-	g.pinned_capacity = g.slots / g.batch * g.batch;
-	return g;
-}
+struct ring_geometry ring_geometry(unsigned int nr_events, unsigned int cpus,
+				   unsigned long page);
 
 /* ------------------------------------------------------------------ */
-/* /proc/self/maps                                                     */
+/* /proc/self/maps                                                    */
 
 struct mapping_info {
 	unsigned long start, end;
@@ -171,85 +102,23 @@ struct mapping_info {
 };
 
 /* The mapping that contains @addr: 0, or -1 if there is none. */
-static inline int find_mapping(const void *addr, struct mapping_info *out)
-{
-	unsigned long a = (unsigned long)(uintptr_t)addr;
-	char line[512];
-	int ret = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/maps", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long start, end;
-		char perms[5];
-		int off = 0;
-
-		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &start, &end, perms, &off) < 3)
-			continue;
-		if (a < start || a >= end)
-			continue;
-		out->start = start;
-		out->end = end;
-		memcpy(out->perms, perms, sizeof(perms));
-		out->path[0] = '\0';
-		if (off > 0) {
-			size_t len;
-
-			snprintf(out->path, sizeof(out->path), "%s", line + off);
-			len = strlen(out->path);
-			if (len && out->path[len - 1] == '\n')
-				out->path[len - 1] = '\0';
-		}
-		ret = 0;
-		break;
-	}
-	fclose(f);
-	return ret;
-}
+int find_mapping(const void *addr, struct mapping_info *out);
 
 /* ------------------------------------------------------------------ */
-/* iocbs, submission and reaping                                       */
+/* iocbs, submission and reaping                                      */
 
-static inline void iocb_prep(struct iocb *cb, unsigned int opcode, int fd, const void *buf,
-			     unsigned long long nbytes, long long offset, unsigned long long data)
-{
-	memset(cb, 0, sizeof(*cb));
-	cb->aio_data = data;
-	cb->aio_lio_opcode = (__u16)opcode;
-	cb->aio_fildes = (__u32)fd;
-	cb->aio_buf = (__u64)(uintptr_t)buf;
-	cb->aio_nbytes = nbytes;
-	cb->aio_offset = offset;
-}
+void iocb_prep(struct iocb *cb, unsigned int opcode, int fd, const void *buf,
+	       unsigned long long nbytes, long long offset, unsigned long long data);
 
 static inline unsigned long long iocb_ptr_value(const struct iocb *cb)
 {
 	return (unsigned long long)(uintptr_t)cb;
 }
 
-static inline long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static inline long long ms_since(long long start_ns)
-{
-	return (now_ns() - start_ns) / 1000000;
-}
-
-static inline struct __kernel_timespec ts_ms(long ms)
-{
-	struct __kernel_timespec ts = {
-		.tv_sec = ms / 1000,
-		.tv_nsec = (ms % 1000) * 1000000L,
-	};
-	return ts;
-}
+/* CLOCK_MONOTONIC in ns; the ms since such a time; a relative timeout of @ms. */
+long long now_ns(void);
+long long ms_since(long long start_ns);
+struct __kernel_timespec ts_ms(long ms);
 
 /*
  * Sleep @ms milliseconds.  Not usleep(3)/nanosleep(3): 32-bit glibc makes
@@ -257,87 +126,21 @@ static inline struct __kernel_timespec ts_ms(long ms)
  * CONFIG_COMPAT_32BIT_TIME (the debug test kernel) lacks, so they fail at
  * once there; i386 gets clock_nanosleep_time64 (407) instead.
  */
-static inline void msleep(long ms)
-{
-#if defined(__i386__)
-	struct { long long tv_sec, tv_nsec; } ts = { ms / 1000, (ms % 1000) * 1000000LL };
-
-	while (syscall(407, CLOCK_MONOTONIC, 0, &ts, &ts) < 0 && errno == EINTR)
-		;
-#else
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-#endif
-}
+void msleep(long ms);
 
 /*
  * Collect exactly @want events with io_getevents, giving up after
  * @limit_ms: the count got (== want on success), or -1 with errno from
  * the first failing call.
  */
-static inline long reap_events(const struct aio_backend *b, aio_context_t ctx,
-			       struct io_event *ev, long want, long limit_ms)
-{
-	long long start = now_ns();
-	long got = 0;
-
-	while (got < want) {
-		struct __kernel_timespec ts = ts_ms(100);
-		long r = b->io_getevents(ctx, 1, want - got, ev + got, &ts);
-
-		if (r < 0)
-			return -1;
-		got += r;
-		if (got < want && ms_since(start) > limit_ms)
-			break;
-	}
-	return got;
-}
+long reap_events(const struct aio_backend *b, aio_context_t ctx,
+		 struct io_event *ev, long want, long limit_ms);
 
 /* A regular file of @size bytes in /tmp (tmpfs in the test VM), unlinked. */
-static inline int tmp_file(size_t size, int flags)
-{
-	char path[] = "/tmp/kaio-aio-XXXXXX";
-	int fd = mkostemp(path, O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	unlink(path);
-	if (size && ftruncate(fd, (off_t)size)) {
-		close(fd);
-		return -1;
-	}
-	if (flags) {
-		/* Reopen with other flags through /proc, e.g. O_RDONLY. */
-		char proc[64];
-		int fd2;
-
-		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		fd2 = open(proc, flags | O_CLOEXEC);
-		close(fd);
-		return fd2;
-	}
-	return fd;
-}
+int tmp_file(size_t size, int flags);
 
 /* Pin the calling thread to the first CPU it may run on: that CPU, or -1. */
-static inline int pin_to_one_cpu(cpu_set_t *saved)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(*saved), saved))
-		return -1;
-	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, saved))
-			continue;
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		return sched_setaffinity(0, sizeof(set), &set) ? -1 : cpu;
-	}
-	return -1;
-}
+int pin_to_one_cpu(cpu_set_t *saved);
 
 /*
  * Whether this process can use pthreads here.  32-bit glibc waits on a
@@ -345,22 +148,7 @@ static inline int pin_to_one_cpu(cpu_set_t *saved)
  * CONFIG_COMPAT_32BIT_TIME (the debug test kernel) does not have: every
  * contended wait, pthread_join included, then aborts.  64-bit: always.
  */
-static inline bool threads_usable(char *why, size_t len)
-{
-#if defined(__i386__)
-	int word = 0;
-
-	if (syscall(SYS_futex, &word, 1 /* FUTEX_WAKE */ | 128 /* PRIVATE */, 1,
-		    NULL, NULL, 0) < 0 && errno == ENOSYS) {
-		snprintf(why, len, "32-bit pthreads need the time32 futex(2), which this "
-			 "kernel lacks (CONFIG_COMPAT_32BIT_TIME=n)");
-		return false;
-	}
-#endif
-	(void)why;
-	(void)len;
-	return true;
-}
+bool threads_usable(char *why, size_t len);
 
 #define THREADS_OR_SKIP() do {						\
 	char __why[160];						\
@@ -380,47 +168,17 @@ struct aio_tracker {
 	unsigned long nr_before;
 };
 
-static inline void tracker_init(struct aio_tracker *t, const struct aio_backend *b)
-{
-	memset(t, 0, sizeof(*t));
-	t->b = b;
-	t->have_nr = b->nr_in_use(&t->nr_before) == 0;
-}
-
-static inline void track_ctx(struct aio_tracker *t, aio_context_t ctx)
-{
-	for (int i = 0; i < AIO_TRACK_MAX; i++) {
-		if (!t->ctx[i]) {
-			t->ctx[i] = ctx;
-			return;
-		}
-	}
-}
-
-static inline void untrack_ctx(struct aio_tracker *t, aio_context_t ctx)
-{
-	for (int i = 0; i < AIO_TRACK_MAX; i++)
-		if (t->ctx[i] == ctx)
-			t->ctx[i] = 0;
-}
+void tracker_init(struct aio_tracker *t, const struct aio_backend *b);
+void track_ctx(struct aio_tracker *t, aio_context_t ctx);
+void untrack_ctx(struct aio_tracker *t, aio_context_t ctx);
 
 /* Destroy what is left; the number that could not be destroyed. */
-static inline int tracker_destroy_all(struct aio_tracker *t)
-{
-	int failed = 0;
-
-	for (int i = 0; i < AIO_TRACK_MAX; i++) {
-		if (t->ctx[i] && t->b->io_destroy(t->ctx[i]))
-			failed++;
-		t->ctx[i] = 0;
-	}
-	return failed;
-}
+int tracker_destroy_all(struct aio_tracker *t);
 
 /*
  * Teardown: after the test's contexts are destroyed, the backend's
  * in-use count is what it was at setup (io_destroy refunds at once).
- * Skipped where the backend does not expose the count (kaio: ENOSYS).
+ * Skipped where the backend's count cannot be read.
  */
 #define TRACKER_TEARDOWN_CHECK(t) do {					\
 	unsigned long __now;						\
@@ -434,93 +192,31 @@ static inline int tracker_destroy_all(struct aio_tracker *t)
 	}								\
 } while (0)
 
-/* fs.aio-nr (the backend's) is back to @t's baseline (true where the backend has no count). */
-static inline bool nr_at_baseline(struct aio_tracker *t, unsigned long *now)
-{
-	if (!t->have_nr)
-		return true;
-	return t->b->nr_in_use(now) == 0 && *now == t->nr_before;
-}
+/* fs.aio-nr (the backend's) is back to @t's baseline (true where its count cannot be read). */
+bool nr_at_baseline(struct aio_tracker *t, unsigned long *now);
 
 /* Number of mappings in /proc/self/maps; no allocation between calls. */
-static inline int count_mappings(void)
-{
-	char buf[4096];
-	int fd, lines = 0;
-	ssize_t n;
-
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	close(fd);
-	return n < 0 ? -1 : lines;
-}
+int count_mappings(void);
 
 /* ------------------------------------------------------------------ */
-/* Commands and sysfs/configfs files                                   */
+/* Commands and sysfs/configfs files                                  */
 
 /* Run argv quietly: its exit status, or -1 if it could not run. */
-static inline int run_quiet(const char *const argv[])
-{
-	int status;
-	pid_t pid = fork();
+int run_quiet(const char *const argv[]);
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static inline int write_str(const char *path, const char *val)
-{
-	ssize_t len = (ssize_t)strlen(val), n;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, (size_t)len);
-	close(fd);
-	return n == len ? 0 : -1;
-}
+/* Write @val to the file @path: 0, or -1 with errno. */
+int write_str(const char *path, const char *val);
 
 /* ------------------------------------------------------------------ */
-/* kaio's object counts (debugfs; tests only)                           */
+/* kaio's object counts (debugfs; tests only)                         */
 
 #define KAIO_OBJECTS "/sys/kernel/debug/kaio/objects"
 
 /* Contexts kaio has made and not yet freed, or -1 if it cannot be read. */
-static inline long kaio_live_contexts(void)
-{
-	char buf[128];
-	long n = -1;
-	FILE *f = fopen(KAIO_OBJECTS, "re");
-
-	if (!f)
-		return -1;
-	while (fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "contexts %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n;
-}
+long kaio_live_contexts(void);
 
 /* ------------------------------------------------------------------ */
-/* null_blk devices made through configfs                              */
+/* null_blk devices made through configfs                             */
 
 #define NULLB_CONFIGFS "/sys/kernel/config/nullb"
 
@@ -543,84 +239,13 @@ struct nullb_params {
  * Make a null_blk device of our own through configfs (loading null_blk if
  * need be): 0, or -1 with the reason in @why.
  */
-static inline int nullb_create(struct nullb_dev *d, const struct nullb_params *p,
-			       char *why, size_t whylen)
-{
-	static int seq;
-	char attr[160], val[32];
-	struct stat st;
+int nullb_create(struct nullb_dev *d, const struct nullb_params *p,
+		 char *why, size_t whylen);
 
-	memset(d, 0, sizeof(*d));
-	if (geteuid() != 0) {
-		snprintf(why, whylen, "null_blk needs root");
-		return -1;
-	}
-	if (stat(NULLB_CONFIGFS, &st)) {
-		/* Default parameters: others expect /dev/nullb0 after a plain modprobe. */
-		const char *modprobe[] = { "modprobe", "null_blk", NULL };
-
-		if (stat("/sys/kernel/config", &st) == 0)
-			mount("configfs", "/sys/kernel/config", "configfs", 0, NULL);
-		run_quiet(modprobe);
-		if (stat(NULLB_CONFIGFS, &st)) {
-			snprintf(why, whylen, "no %s (null_blk with configfs not available)",
-				 NULLB_CONFIGFS);
-			return -1;
-		}
-	}
-	snprintf(d->name, sizeof(d->name), "kaiot%d_%d", (int)getpid(), seq++);
-	snprintf(d->dir, sizeof(d->dir), "%s/%s", NULLB_CONFIGFS, d->name);
-	snprintf(d->path, sizeof(d->path), "/dev/%s", d->name);
-	if (mkdir(d->dir, 0755)) {
-		snprintf(why, whylen, "mkdir %s: %s", d->dir, strerror(errno));
-		return -1;
-	}
-	d->created = true;
-
-	struct { const char *name; unsigned long v; } attrs[] = {
-		{ "size", p->size_mb ? p->size_mb : 16 },
-		{ "blocksize", p->blocksize ? p->blocksize : 4096 },
-		{ "memory_backed", p->memory_backed },
-		{ "irqmode", p->completion_nsec ? 2 : 1 },
-		{ "completion_nsec", p->completion_nsec ? p->completion_nsec : 10000 },
-		{ "power", 1 },
-	};
-	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
-		snprintf(attr, sizeof(attr), "%s/%s", d->dir, attrs[i].name);
-		snprintf(val, sizeof(val), "%lu", attrs[i].v);
-		if (write_str(attr, val)) {
-			snprintf(why, whylen, "null_blk: cannot set %s=%s: %s",
-				 attrs[i].name, val, strerror(errno));
-			return -1;
-		}
-	}
-	d->powered = true;
-	for (int i = 0; i < 500; i++) {
-		if (stat(d->path, &st) == 0 && S_ISBLK(st.st_mode))
-			return 0;
-		msleep(10);
-	}
-	snprintf(why, whylen, "null_blk: %s did not appear", d->path);
-	return -1;
-}
-
-static inline void nullb_remove(struct nullb_dev *d)
-{
-	char attr[160];
-
-	if (d->powered) {
-		snprintf(attr, sizeof(attr), "%s/power", d->dir);
-		write_str(attr, "0");
-		d->powered = false;
-	}
-	if (d->created) {
-		rmdir(d->dir);
-		d->created = false;
-	}
-}
+void nullb_remove(struct nullb_dev *d);
 
 /* ------------------------------------------------------------------ */
-/* A scratch ext4 file system on a memory-backed null_blk device        */
+/* A scratch ext4 file system on a memory-backed null_blk device      */
 
 struct scratch_ext4 {
 	struct nullb_dev dev;
@@ -628,98 +253,21 @@ struct scratch_ext4 {
 	bool mounted;
 };
 
-static inline int scratch_ext4_make(struct scratch_ext4 *s, char *why, size_t whylen)
-{
-	struct nullb_params p = { .size_mb = 64, .blocksize = 4096, .memory_backed = true };
-	const char *mkfs[] = { "mkfs.ext4", "-q", "-F", "-b", "4096", "-E", "nodiscard",
-			       NULL, NULL };
-	struct stat st;
-	int ret;
+int scratch_ext4_make(struct scratch_ext4 *s, char *why, size_t whylen);
 
-	memset(s, 0, sizeof(*s));
-	if (stat("/usr/sbin/mkfs.ext4", &st) && stat("/sbin/mkfs.ext4", &st)) {
-		snprintf(why, whylen, "mkfs.ext4 not installed (e2fsprogs)");
-		return -1;
-	}
-	if (nullb_create(&s->dev, &p, why, whylen))
-		return -1;
-	mkfs[7] = s->dev.path;
-	ret = run_quiet(mkfs);
-	if (ret) {
-		snprintf(why, whylen, "mkfs.ext4 %s failed (status %d)", s->dev.path, ret);
-		return -1;
-	}
-	snprintf(s->mnt, sizeof(s->mnt), "/tmp/kaio-ext4-XXXXXX");
-	if (!mkdtemp(s->mnt)) {
-		snprintf(why, whylen, "mkdtemp: %s", strerror(errno));
-		s->mnt[0] = '\0';
-		return -1;
-	}
-	ret = mount(s->dev.path, s->mnt, "ext4", 0, NULL);
-	if (ret && errno == ENODEV) {
-		/* ext4 is a module on Debian's kernel. */
-		const char *modprobe[] = { "modprobe", "ext4", NULL };
-
-		run_quiet(modprobe);
-		ret = mount(s->dev.path, s->mnt, "ext4", 0, NULL);
-	}
-	if (ret) {
-		snprintf(why, whylen, "mount -t ext4 %s: %s", s->dev.path, strerror(errno));
-		return -1;
-	}
-	s->mounted = true;
-	return 0;
-}
-
-static inline void scratch_ext4_remove(struct scratch_ext4 *s)
-{
-	if (s->mounted) {
-		umount2(s->mnt, 0);
-		s->mounted = false;
-	}
-	if (s->mnt[0]) {
-		rmdir(s->mnt);
-		s->mnt[0] = '\0';
-	}
-	nullb_remove(&s->dev);
-}
+void scratch_ext4_remove(struct scratch_ext4 *s);
 
 /* An aligned buffer for O_DIRECT, filled with @fill; NULL on failure. */
-static inline void *dio_buffer(size_t size, int fill)
-{
-	void *p = NULL;
-
-	if (posix_memalign(&p, 4096, size))
-		return NULL;
-	memset(p, fill, size);
-	return p;
-}
+void *dio_buffer(size_t size, int fill);
 
 /* A recognisable byte pattern: byte i of block @tag. */
-static inline void fill_pattern(unsigned char *buf, size_t len, unsigned int tag)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(tag * 131u + i * 7u + (i >> 8));
-}
-
-static inline bool check_pattern(const unsigned char *buf, size_t len, unsigned int tag)
-{
-	for (size_t i = 0; i < len; i++)
-		if (buf[i] != (unsigned char)(tag * 131u + i * 7u + (i >> 8)))
-			return false;
-	return true;
-}
+void fill_pattern(unsigned char *buf, size_t len, unsigned int tag);
+bool check_pattern(const unsigned char *buf, size_t len, unsigned int tag);
 
 /*
  * A page that stays mapped PROT_NONE: any access through it faults, and
  * no later mmap can land on it.  NULL on failure.
  */
-static inline void *guard_page(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
+void *guard_page(void);
 
 #endif /* KAIO_SELFTEST_AIO_TEST_UTIL_H */

@@ -392,7 +392,7 @@ TEST_F(dev, setup_pad_nonzero)
 
 	ASSERT_EQ(0, ioctl(self->fd, KAIO_IOC_VERSION, &v));
 	if (!kaio_features_serve(v.features, AIO_OP_SETUP))
-		SKIP(return, "the module does not serve io_setup yet (features 0x%llx)",
+		SKIP(return, "the module does not serve io_setup (features 0x%llx)",
 		     (unsigned long long)v.features);
 	EXPECT_ERRNO(EINVAL, ioctl(self->fd, KAIO_IOC_SETUP, &a));
 	EXPECT_EQ((aio_context_t)0, ctx);

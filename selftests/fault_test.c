@@ -249,7 +249,7 @@ static void submit_faulted(const struct aio_backend *b, int fd, int n, struct ou
 	 * Fault the ring's header page in now: the lookup reads it, and a
 	 * page-table allocation failing there would be EINVAL, natively too.
 	 */
-	if (aio_ring_of(ctx)->magic != AIO_RING_MAGIC_VALUE) {
+	if (aio_ring_of(ctx)->magic != KAIO_RING_MAGIC) {
 		o->bad = 5;
 		return;
 	}

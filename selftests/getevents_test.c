@@ -214,7 +214,7 @@ TEST_F(getev, efault_leaves_events)
 	const struct aio_backend *b = variant->backend;
 	struct __kernel_timespec zero = zero_ts;
 	long page = sysconf(_SC_PAGESIZE);
-	struct aio_ring_hdr *ring;
+	struct kaio_ring *ring;
 	struct io_event *straddle;
 	char *two;
 
@@ -250,9 +250,9 @@ TEST_F(getev, pgetevents_args)
 	const struct aio_backend *b = variant->backend;
 	struct __kernel_timespec zero = zero_ts;
 	sigset_t mask, before, after;
-	struct __aio_sigset usig;
-	struct __aio_sigset *bad_usig = self->guard;
-	unsigned char zeroes[sizeof(struct __aio_sigset)] = { 0 };
+	struct kaio_sigset usig;
+	struct kaio_sigset *bad_usig = self->guard;
+	unsigned char zeroes[sizeof(struct kaio_sigset)] = { 0 };
 
 	GETEV_BEGIN(AIO_OP_PGETEVENTS);
 	sigemptyset(&mask);
@@ -298,7 +298,7 @@ TEST_F(getev, pgetevents_args)
 	MAKE_EVENTS(1);
 	/* A bare empty sigset_t read as usig is {NULL, 0}: fine. */
 	ASSERT_OK_VAL(1, b->io_pgetevents(self->ctx, 1, 8, self->ev, &zero,
-					  (struct __aio_sigset *)zeroes));
+					  (struct kaio_sigset *)zeroes));
 	/* NULL mask with some size: fine. */
 	MAKE_EVENTS(1);
 	usig.sigmask = NULL;
@@ -480,7 +480,7 @@ TEST_F(getev, pgetevents_mask_lets_signal_in)
 	const struct aio_backend *b = variant->backend;
 	struct __kernel_timespec ts = { 10, 0 };
 	sigset_t block, open_mask, now;
-	struct __aio_sigset usig = { &open_mask, AIO_KERNEL_SIGSET_SIZE };
+	struct kaio_sigset usig = { &open_mask, AIO_KERNEL_SIGSET_SIZE };
 
 	GETEV_BEGIN(AIO_OP_PGETEVENTS);
 	sigemptyset(&block);
@@ -523,7 +523,7 @@ TEST_F(getev, pgetevents_mask_keeps_signal_out)
 	const struct aio_backend *b = variant->backend;
 	struct __kernel_timespec ts = { 0, 300000000 };
 	sigset_t closed, now;
-	struct __aio_sigset usig = { &closed, AIO_KERNEL_SIGSET_SIZE };
+	struct kaio_sigset usig = { &closed, AIO_KERNEL_SIGSET_SIZE };
 	struct pester p;
 	long long start;
 	int before;

@@ -105,11 +105,11 @@ TEST_F(life, fork_child_einval)
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		struct __kernel_timespec zero = { 0, 0 };
-		struct aio_ring_hdr *ring = aio_ring_of(self->ctx);
+		struct kaio_ring *ring = aio_ring_of(self->ctx);
 		aio_context_t mine = 0;
 		int bad = 0;
 
-		if (ring->magic != AIO_RING_MAGIC_VALUE || ring->tail != 2)
+		if (ring->magic != KAIO_RING_MAGIC || ring->tail != 2)
 			bad |= 1;
 		if (b->io_submit(self->ctx, 1, self->ptrs) != -1 || errno != EINVAL)
 			bad |= 2;
@@ -167,7 +167,7 @@ TEST_F(life, mremap_moves_ctx)
 	untrack_ctx(&self->t, self->ctx);
 	track_ctx(&self->t, moved);
 
-	ASSERT_EQ(AIO_RING_MAGIC_VALUE, aio_ring_of(moved)->magic);
+	ASSERT_EQ(KAIO_RING_MAGIC, aio_ring_of(moved)->magic);
 	ASSERT_EQ(3u, aio_ring_of(moved)->tail);
 	ASSERT_OK_VAL(3, b->io_getevents(moved, 3, 8, self->ev, NULL));
 	for (int i = 0; i < 3; i++) {

@@ -488,7 +488,7 @@ TEST_F(lsm, io_setup_mmap_denied)
 		ASSERT_OK(b->io_setup(8, &ctx));
 		track_ctx(&self->t, ctx);
 		after = count_mappings();
-		ASSERT_EQ(AIO_RING_MAGIC_VALUE, aio_ring_of(ctx)->magic);
+		ASSERT_EQ(KAIO_RING_MAGIC, aio_ring_of(ctx)->magic);
 		ASSERT_EQ(before + 1, after);
 		ASSERT_OK(b->io_destroy(ctx));
 		untrack_ctx(&self->t, ctx);
@@ -528,7 +528,7 @@ TEST_F(lsm, io_setup_mmap_denied)
 	ctx = 0;
 	ASSERT_OK(b->io_setup(8, &ctx));
 	track_ctx(&self->t, ctx);
-	ASSERT_EQ(AIO_RING_MAGIC_VALUE, aio_ring_of(ctx)->magic);
+	ASSERT_EQ(KAIO_RING_MAGIC, aio_ring_of(ctx)->magic);
 	ASSERT_OK(b->io_destroy(ctx));
 	untrack_ctx(&self->t, ctx);
 }

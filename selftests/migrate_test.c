@@ -294,7 +294,7 @@ TEST_F(migrate, move_pages_idle)
 			ASSERT_EQ(iocb_ptr_value(&cb[i]), ev[i].obj);
 			ASSERT_EQ((long long)sizeof(data), ev[i].res);
 		}
-		ASSERT_EQ(AIO_RING_MAGIC_VALUE, aio_ring_of(self->ctx)->magic);
+		ASSERT_EQ(KAIO_RING_MAGIC, aio_ring_of(self->ctx)->magic);
 	}
 }
 
@@ -390,7 +390,7 @@ TEST_F(migrate, compaction_while_streaming)
 	}
 	/* Whether compaction chose to move them is up to it: logged only. */
 	TH_LOG("compaction moved %d of %lu ring page(s) twice over", moved, self->npages);
-	ASSERT_EQ(AIO_RING_MAGIC_VALUE, aio_ring_of(self->ctx)->magic);
+	ASSERT_EQ(KAIO_RING_MAGIC, aio_ring_of(self->ctx)->magic);
 }
 
 TEST_HARNESS_MAIN

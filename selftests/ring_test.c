@@ -111,7 +111,7 @@ TEST_F(ring, header_and_mapping)
 		unsigned int n = ring_sizes[i];
 		struct ring_geometry g = ring_geometry(n, self->cpus, self->page);
 		struct mapping_info m;
-		struct aio_ring_hdr *ring;
+		struct kaio_ring *ring;
 		aio_context_t ctx = 0;
 
 		if (!quota_allows(b, n)) {
@@ -123,10 +123,10 @@ TEST_F(ring, header_and_mapping)
 		ring = aio_ring_of(ctx);
 
 		ASSERT_EQ(0ul, (unsigned long)(ctx % (unsigned long)self->page));
-		ASSERT_EQ(AIO_RING_MAGIC_VALUE, ring->magic);
-		ASSERT_EQ(AIO_RING_COMPAT_FEATURES_VALUE, ring->compat_features);
-		ASSERT_EQ(AIO_RING_INCOMPAT_FEATURES_VALUE, ring->incompat_features);
-		ASSERT_EQ(AIO_RING_HEADER_SIZE, ring->header_length);
+		ASSERT_EQ(KAIO_RING_MAGIC, ring->magic);
+		ASSERT_EQ(KAIO_RING_COMPAT_FEATURES, ring->compat_features);
+		ASSERT_EQ(KAIO_RING_INCOMPAT_FEATURES, ring->incompat_features);
+		ASSERT_EQ(sizeof(struct kaio_ring), ring->header_length);
 		ASSERT_EQ(0u, ring->head);
 		ASSERT_EQ(0u, ring->tail);
 		ASSERT_EQ(g.nr, ring->nr) {
@@ -288,7 +288,7 @@ TEST_F(ring, submit_nr_clamped)
 }
 
 /*
- * Reap only from userspace (head/tail/io_events[], as libaio and fio's
+ * Reap only from userspace (head, tail and the slots, as libaio and fio's
  * userspace_reap do) while pushing ten rings' worth of tagged writes
  * through: fill the ring until io_submit says EAGAIN, empty it by moving
  * head, repeat.  Every event arrives once, and io_submit never says
@@ -306,7 +306,7 @@ TEST_F(ring, user_reap_loop)
 	unsigned char *seen, data[16];
 	unsigned int next = 0, done = 0, loops = 0, fills = 0;
 	aio_context_t ctx = 0;
-	struct aio_ring_hdr *ring;
+	struct kaio_ring *ring;
 	int fd;
 
 	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT);
@@ -388,7 +388,7 @@ TEST_F(ring, user_reap_mixed_with_getevents)
 	struct iocb cbs[6], *ptrs[6];
 	struct io_event ev[8];
 	aio_context_t ctx = 0;
-	struct aio_ring_hdr *ring;
+	struct kaio_ring *ring;
 
 	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT, AIO_OP_GETEVENTS);
 	ASSERT_OK(b->io_setup(4, &ctx));
@@ -437,7 +437,7 @@ TEST_F(ring, garbage_head)
 	struct iocb cbs[3], *ptrs[3];
 	struct io_event *snapshot;
 	aio_context_t ctx = 0;
-	struct aio_ring_hdr *ring;
+	struct kaio_ring *ring;
 	unsigned int nr, tail;
 	char byte;
 
@@ -455,7 +455,7 @@ TEST_F(ring, garbage_head)
 	ASSERT_EQ(3u, tail);
 	snapshot = malloc(nr * sizeof(*snapshot));
 	ASSERT_TRUE(snapshot != NULL);
-	memcpy(snapshot, ring->io_events, nr * sizeof(*snapshot));
+	memcpy(snapshot, aio_ring_events(ring), nr * sizeof(*snapshot));
 
 	const unsigned int heads[] = { 0xffffffffu, nr + 5, nr, nr + 3, 2 * nr + 1, 0x80000000u,
 				       tail + 1, nr - 1 };
@@ -508,7 +508,7 @@ TEST_F(ring, garbage_tail)
 	struct iocb cbs[3], *ptrs[3];
 	struct io_event *snapshot;
 	aio_context_t ctx = 0;
-	struct aio_ring_hdr *ring;
+	struct kaio_ring *ring;
 	unsigned int nr;
 	char byte;
 
@@ -524,7 +524,7 @@ TEST_F(ring, garbage_tail)
 	ASSERT_OK_VAL(3, b->io_submit(ctx, 3, ptrs));
 	snapshot = malloc(nr * sizeof(*snapshot));
 	ASSERT_TRUE(snapshot != NULL);
-	memcpy(snapshot, ring->io_events, nr * sizeof(*snapshot));
+	memcpy(snapshot, aio_ring_events(ring), nr * sizeof(*snapshot));
 
 	const unsigned int tails[] = { 0xffffffffu, nr + 5, nr, 2 * nr + 3, 0x80000000u, 1 };
 
@@ -568,7 +568,7 @@ TEST_F(ring, forged_id)
 {
 	const struct aio_backend *b = variant->backend;
 	aio_context_t a = 0, other = 0;
-	struct aio_ring_hdr *ra, *rb;
+	struct kaio_ring *ra, *rb;
 	struct iocb cb, *ptr = &cb;
 	struct io_event ev[2];
 	unsigned int id_a, id_b;

@@ -105,6 +105,37 @@ static_assert(KAIO_IOC_PGETEVENTS_TIME32 == 0x4030A118u, "KAIO_IOC_PGETEVENTS_TI
 static_assert(sizeof(struct kaio_timespec32) == 8, "kaio_timespec32 size");
 static_assert(offsetof(struct kaio_timespec32, tv_nsec) == 4, "kaio_timespec32 tv_nsec");
 
+/* io_pgetevents' signal set argument: two words of the caller's size. */
+static_assert(sizeof(struct kaio_sigset) == 2 * sizeof(void *), "kaio_sigset size");
+CHECK_FIELD(struct kaio_sigset, sigmask, 0, sizeof(void *));
+CHECK_FIELD(struct kaio_sigset, sigsetsize, sizeof(void *), sizeof(size_t));
+static_assert(!IS_SIGNED(struct kaio_sigset, sigsetsize), "sigsetsize unsigned");
+static_assert(sizeof(struct kaio_sigset32) == 8, "kaio_sigset32 size");
+CHECK_FIELD(struct kaio_sigset32, sigmask, 0, 4);
+CHECK_FIELD(struct kaio_sigset32, sigsetsize, 4, 4);
+#ifndef __LP64__
+/* A 32-bit caller's struct kaio_sigset is struct kaio_sigset32. */
+static_assert(sizeof(struct kaio_sigset) == sizeof(struct kaio_sigset32), "32-bit kaio_sigset");
+static_assert(offsetof(struct kaio_sigset, sigsetsize) ==
+	      offsetof(struct kaio_sigset32, sigsetsize), "32-bit kaio_sigset sigsetsize");
+#endif
+
+/* The ring header at the context address: fs/aio.c's struct aio_ring. */
+static_assert(sizeof(struct kaio_ring) == 32, "kaio_ring size");
+CHECK_FIELD(struct kaio_ring, id, 0, 4);
+CHECK_FIELD(struct kaio_ring, nr, 4, 4);
+CHECK_FIELD(struct kaio_ring, head, 8, 4);
+CHECK_FIELD(struct kaio_ring, tail, 12, 4);
+CHECK_FIELD(struct kaio_ring, magic, 16, 4);
+CHECK_FIELD(struct kaio_ring, compat_features, 20, 4);
+CHECK_FIELD(struct kaio_ring, incompat_features, 24, 4);
+CHECK_FIELD(struct kaio_ring, header_length, 28, 4);
+static_assert(!IS_SIGNED(struct kaio_ring, head), "ring head unsigned");
+static_assert(!IS_SIGNED(struct kaio_ring, tail), "ring tail unsigned");
+static_assert(KAIO_RING_MAGIC == 0xa10a10a1u, "KAIO_RING_MAGIC");
+static_assert(KAIO_RING_COMPAT_FEATURES == 1, "KAIO_RING_COMPAT_FEATURES");
+static_assert(KAIO_RING_INCOMPAT_FEATURES == 0, "KAIO_RING_INCOMPAT_FEATURES");
+
 static_assert(KAIO_FEAT_SETUP == 0x01, "KAIO_FEAT_SETUP");
 static_assert(KAIO_FEAT_DESTROY == 0x02, "KAIO_FEAT_DESTROY");
 static_assert(KAIO_FEAT_SUBMIT == 0x04, "KAIO_FEAT_SUBMIT");
@@ -118,6 +149,7 @@ static_assert(sizeof(KAIO_FEAT_SETUP) == 8, "feature bits are 64-bit");
 /* The structures of <linux/aio_abi.h> the ioctls point to, per ABI. */
 static_assert(sizeof(struct iocb) == 64, "struct iocb");
 static_assert(sizeof(struct io_event) == 32, "struct io_event");
+static_assert(sizeof(struct kaio_ring) == sizeof(struct io_event), "ring slot i at (i + 1) * 32");
 static_assert(sizeof(aio_context_t) == sizeof(void *), "aio_context_t is a user word");
 
 /* ---------------------------------------------------------------- */
@@ -216,9 +248,27 @@ int main(void)
 		F(struct kaio_timespec32, tv_sec, 0, 4),
 		F(struct kaio_timespec32, tv_nsec, 4, 4),
 	};
+	static const struct field sigset[] = {
+		F(struct kaio_sigset, sigmask, 0, sizeof(void *)),
+		F(struct kaio_sigset, sigsetsize, sizeof(void *), sizeof(size_t)),
+	};
+	static const struct field sigset32[] = {
+		F(struct kaio_sigset32, sigmask, 0, 4),
+		F(struct kaio_sigset32, sigsetsize, 4, 4),
+	};
+	static const struct field ring[] = {
+		F(struct kaio_ring, id, 0, 4),
+		F(struct kaio_ring, nr, 4, 4),
+		F(struct kaio_ring, head, 8, 4),
+		F(struct kaio_ring, tail, 12, 4),
+		F(struct kaio_ring, magic, 16, 4),
+		F(struct kaio_ring, compat_features, 20, 4),
+		F(struct kaio_ring, incompat_features, 24, 4),
+		F(struct kaio_ring, header_length, 28, 4),
+	};
 
 	printf("TAP version 13\n");
-	printf("1..%d\n", 8 + 10 + 1);
+	printf("1..%d\n", 11 + 13 + 1);
 	printf("# <linux/kaio.h> as %s, %zu-bit\n", UAPI_LANG, sizeof(void *) * 8);
 
 	check_struct("struct kaio_version", sizeof(struct kaio_version), 16, version, N(version));
@@ -236,6 +286,11 @@ int main(void)
 		     pgetevents, N(pgetevents));
 	check_struct("struct kaio_timespec32", sizeof(struct kaio_timespec32), 8,
 		     timespec32, N(timespec32));
+	check_struct("struct kaio_sigset", sizeof(struct kaio_sigset), 2 * sizeof(void *),
+		     sigset, N(sigset));
+	check_struct("struct kaio_sigset32", sizeof(struct kaio_sigset32), 8,
+		     sigset32, N(sigset32));
+	check_struct("struct kaio_ring", sizeof(struct kaio_ring), 32, ring, N(ring));
 
 	check_value("KAIO_ABI_VERSION", KAIO_ABI_VERSION, 1);
 	check_value("KAIO_IOC_VERSION", KAIO_IOC_VERSION, 0x8010A110u);
@@ -247,6 +302,9 @@ int main(void)
 	check_value("KAIO_IOC_PGETEVENTS", KAIO_IOC_PGETEVENTS, 0x4030A116u);
 	check_value("KAIO_IOC_GETEVENTS_TIME32", KAIO_IOC_GETEVENTS_TIME32, 0x4028A117u);
 	check_value("KAIO_IOC_PGETEVENTS_TIME32", KAIO_IOC_PGETEVENTS_TIME32, 0x4030A118u);
+	check_value("KAIO_RING_MAGIC", KAIO_RING_MAGIC, 0xa10a10a1u);
+	check_value("KAIO_RING_COMPAT_FEATURES", KAIO_RING_COMPAT_FEATURES, 1);
+	check_value("KAIO_RING_INCOMPAT_FEATURES", KAIO_RING_INCOMPAT_FEATURES, 0);
 	check_value("KAIO_FEAT_* bits", KAIO_FEAT_SETUP | KAIO_FEAT_DESTROY | KAIO_FEAT_SUBMIT |
 		    KAIO_FEAT_CANCEL | KAIO_FEAT_GETEVENTS | KAIO_FEAT_PGETEVENTS |
 		    KAIO_FEAT_COMPAT | KAIO_FEAT_TIME32, 0xff);

@@ -5,7 +5,8 @@
  */
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
-#include <linux/kaio.h>
+#include <linux/compat.h>
+#include <linux/kaio.h>		/* before kaio/abi.h: see there */
 #include <linux/aio_abi.h>
 #include <kaio/abi.h>
 
@@ -60,8 +61,33 @@ SAME_FIELD(io_event, kaio_abi_io_event, obj);
 SAME_FIELD(io_event, kaio_abi_io_event, res);
 SAME_FIELD(io_event, kaio_abi_io_event, res2);
 
+SAME_SIZE(kaio_sigset, kaio_abi_sigset);
+SAME_FIELD(kaio_sigset, kaio_abi_sigset, sigmask);
+SAME_FIELD(kaio_sigset, kaio_abi_sigset, sigsetsize);
+
+SAME_SIZE(kaio_sigset32, kaio_abi_sigset32);
+SAME_FIELD(kaio_sigset32, kaio_abi_sigset32, sigmask);
+SAME_FIELD(kaio_sigset32, kaio_abi_sigset32, sigsetsize);
+#ifdef CONFIG_COMPAT
+/* A 32-bit caller's struct kaio_sigset is fs/aio.c's compat one. */
+static_assert(sizeof_field(struct kaio_sigset32, sigmask) == sizeof(compat_uptr_t));
+static_assert(sizeof_field(struct kaio_sigset32, sigsetsize) == sizeof(compat_size_t));
+#endif
+
+SAME_SIZE(kaio_ring, kaio_abi_ring);
+SAME_FIELD(kaio_ring, kaio_abi_ring, id);
+SAME_FIELD(kaio_ring, kaio_abi_ring, nr);
+SAME_FIELD(kaio_ring, kaio_abi_ring, head);
+SAME_FIELD(kaio_ring, kaio_abi_ring, tail);
+SAME_FIELD(kaio_ring, kaio_abi_ring, magic);
+SAME_FIELD(kaio_ring, kaio_abi_ring, compat_features);
+SAME_FIELD(kaio_ring, kaio_abi_ring, incompat_features);
+SAME_FIELD(kaio_ring, kaio_abi_ring, header_length);
+static_assert(KAIO_ABI_RING_MAGIC == KAIO_RING_MAGIC);
+static_assert(KAIO_ABI_RING_COMPAT_FEATURES == KAIO_RING_COMPAT_FEATURES);
+static_assert(KAIO_ABI_RING_INCOMPAT_FEATURES == KAIO_RING_INCOMPAT_FEATURES);
 /* The ring header is one io_event long, so slot i sits at (i + 1) * 32. */
-static_assert(sizeof(struct kaio_abi_ring) == sizeof(struct io_event));
+static_assert(sizeof(struct kaio_ring) == sizeof(struct io_event));
 
 SAME_SIZE(iocb, kaio_abi_iocb);
 SAME_FIELD(iocb, kaio_abi_iocb, aio_data);

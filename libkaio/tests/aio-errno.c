@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <linux/aio_abi.h>
+#include <linux/kaio.h>		/* struct kaio_sigset */
 
 #define BLK 4096
 
@@ -51,13 +52,8 @@ static long r_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event
 	return syscall(SYS_io_getevents, ctx, min_nr, nr, ev, ts);
 }
 
-struct usig {
-	const sigset_t *mask;
-	size_t size;
-};
-
 static long r_pgetevents(aio_context_t ctx, long min_nr, long nr, struct io_event *ev,
-			 struct timespec *ts, struct usig *usig)
+			 struct timespec *ts, struct kaio_sigset *usig)
 {
 	return syscall(SYS_io_pgetevents, ctx, min_nr, nr, ev, ts, usig);
 }
@@ -287,15 +283,15 @@ int main(void)
 	puts("== io_pgetevents");
 	{
 		sigset_t mask;
-		struct usig u = { &mask, 8 };
+		struct kaio_sigset u = { &mask, 8 };
 
 		sigemptyset(&mask);
 		ts.tv_sec = 0;
 		ts.tv_nsec = 0;
 		SHOW("pgetevents(poll, mask)", r_pgetevents(ctx, 0, 1, ev, &ts, &u));
-		u.size = 4;
+		u.sigsetsize = 4;
 		SHOW("pgetevents(bad sigsetsize)", r_pgetevents(ctx, 0, 1, ev, &ts, &u));
-		SHOW("pgetevents(bad usig)", r_pgetevents(ctx, 0, 1, ev, &ts, (struct usig *)8));
+		SHOW("pgetevents(bad usig)", r_pgetevents(ctx, 0, 1, ev, &ts, (struct kaio_sigset *)8));
 		SHOW("pgetevents(no usig)", r_pgetevents(ctx, 0, 1, ev, &ts, NULL));
 	}
 

@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/kaio.h>		/* struct kaio_ring: the context id is its address */
+
 #define BLK 4096
 #define NR 8
 
@@ -73,7 +75,7 @@ int main(void)
 	show("io_setup(0) again", io_setup(0, &ctx));
 	show("errno is left alone", errno == EBADMSG);
 	show("io_queue_init(NR)", io_queue_init(NR, &ctx));
-	show("context is the ring", ((unsigned int *)ctx)[4] == 0xa10a10a1);
+	show("context is the ring", ((struct kaio_ring *)ctx)->magic == KAIO_RING_MAGIC);
 
 	/* An empty ring, polled: libaio answers without the kernel. */
 	show("io_getevents(poll, empty)", io_getevents(ctx, 0, NR, ev, &ts));

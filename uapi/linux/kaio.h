@@ -26,8 +26,8 @@
  * take struct kaio_timespec32, read as those calls read it.  Like those
  * calls, they exist only on kernels built with CONFIG_COMPAT_32BIT_TIME
  * (KAIO_FEAT_TIME32).
- * io_pgetevents' usig points to what no uapi header names but libaio calls
- * struct __aio_sigset: { const sigset_t *sigmask; size_t sigsetsize; }.
+ * io_pgetevents' usig points to a struct kaio_sigset (below), the same two
+ * words fs/aio.c reads.
  *
  * KAIO_IOC_VERSION tells which operations the loaded module serves.  An
  * operation it does not serve fails with ENOTTY, as does any operation
@@ -104,7 +104,7 @@ struct kaio_getevents_args {
 /*
  * io_pgetevents(aio_context_t ctx, long min_nr, long nr,
  *		 struct io_event __user *events, struct __kernel_timespec __user *timeout,
- *		 const struct __aio_sigset __user *usig)
+ *		 const struct kaio_sigset __user *usig)
  */
 struct kaio_pgetevents_args {
 	__u64 ctx;
@@ -119,6 +119,46 @@ struct kaio_pgetevents_args {
 struct kaio_timespec32 {
 	__s32 tv_sec;
 	__s32 tv_nsec;
+};
+
+/*
+ * io_pgetevents' signal set argument (usig), which fs/aio.c calls struct
+ * __aio_sigset.  Like struct iovec it has the caller's word size: 16 bytes
+ * from a 64-bit caller, 8 from a 32-bit one (struct kaio_sigset32 spells
+ * that layout out).  sigmask NULL: the call keeps the thread's mask.
+ */
+struct kaio_sigset {
+	const void *sigmask;		/* const sigset_t *, the mask for the wait */
+	__kernel_size_t sigsetsize;	/* the kernel's sizeof(sigset_t): _NSIG / 8 */
+};
+
+/* struct kaio_sigset as a 32-bit caller lays it out. */
+struct kaio_sigset32 {
+	__u32 sigmask;
+	__u32 sigsetsize;
+};
+
+/*
+ * The completion ring.  A context id (aio_context_t) is the address of its
+ * ring, mapped into the caller: this header, then struct io_event slots,
+ * slot i at byte (i + 1) * 32 (header_length is the header's size).  Events
+ * [head, tail) modulo nr are ready; a program may reap them without a
+ * system call (libaio's and fio's userspace_reap): copy them, then store
+ * the new head.  The layout is fs/aio.c's struct aio_ring.
+ */
+#define KAIO_RING_MAGIC			0xa10a10a1U
+#define KAIO_RING_COMPAT_FEATURES	1U
+#define KAIO_RING_INCOMPAT_FEATURES	0U
+
+struct kaio_ring {
+	__u32 id;		/* the context's index in its address space's table */
+	__u32 nr;		/* number of io_event slots */
+	__u32 head;		/* next slot to reap; written by the consumer */
+	__u32 tail;		/* next slot to fill; written by the producer */
+	__u32 magic;		/* KAIO_RING_MAGIC */
+	__u32 compat_features;	/* KAIO_RING_COMPAT_FEATURES */
+	__u32 incompat_features; /* KAIO_RING_INCOMPAT_FEATURES */
+	__u32 header_length;	/* sizeof(struct kaio_ring) */
 };
 
 #define KAIO_IOC_MAGIC		0xA1	/* numbers 0x10-0x1f; 0x00 belongs to vtpm_proxy */

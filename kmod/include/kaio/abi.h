@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The ioctl argument blocks of uapi/linux/kaio.h, restated with builtin
- * types so C++ can use them without including kernel headers.
+ * The ioctl argument blocks, the signal set argument and the ring header of
+ * uapi/linux/kaio.h, restated with builtin types so C++ can use them
+ * without including kernel headers.
  * kmod/bridge/abi_check.c proves, field by field, that both agree.
  */
 #ifndef KAIO_ABI_H
@@ -77,9 +78,23 @@ struct kaio_abi_io_event {
 };
 
 /*
- * The completion ring's header, at the start of the mapping whose address
- * is the context id: the layout fs/aio.c gives userspace (libaio and fio
- * read it), followed by the io_event slots.
+ * io_pgetevents' signal set argument, uapi struct kaio_sigset, as a 64-bit
+ * caller lays it out, and as a 32-bit one does (struct kaio_sigset32).
+ */
+struct kaio_abi_sigset {
+	__UINT64_TYPE__ sigmask;
+	__UINT64_TYPE__ sigsetsize;
+};
+
+struct kaio_abi_sigset32 {
+	__UINT32_TYPE__ sigmask;
+	__UINT32_TYPE__ sigsetsize;
+};
+
+/*
+ * The completion ring's header, uapi struct kaio_ring, at the start of the
+ * mapping whose address is the context id: the layout fs/aio.c gives
+ * userspace (libaio and fio read it), followed by the io_event slots.
  */
 struct kaio_abi_ring {
 	__UINT32_TYPE__ id;		/* index in the owning mm's context table */
@@ -92,8 +107,20 @@ struct kaio_abi_ring {
 	__UINT32_TYPE__ header_length;	/* sizeof(struct kaio_abi_ring) */
 };
 
-#define KAIO_RING_MAGIC			0xa10a10a1
-#define KAIO_RING_COMPAT_FEATURES	1
-#define KAIO_RING_INCOMPAT_FEATURES	0
+/* uapi KAIO_RING_MAGIC, KAIO_RING_COMPAT_FEATURES, KAIO_RING_INCOMPAT_FEATURES */
+#define KAIO_ABI_RING_MAGIC			0xa10a10a1
+#define KAIO_ABI_RING_COMPAT_FEATURES		1
+#define KAIO_ABI_RING_INCOMPAT_FEATURES		0
+
+/*
+ * The uapi names, for code that does not include uapi/linux/kaio.h (the
+ * C++ core, aiofs.c) until it uses the KAIO_ABI_ ones.  A C file that
+ * includes both must include the uapi header first (abi_check.c does).
+ */
+#ifndef _UAPI_LINUX_KAIO_H
+#define KAIO_RING_MAGIC			KAIO_ABI_RING_MAGIC
+#define KAIO_RING_COMPAT_FEATURES	KAIO_ABI_RING_COMPAT_FEATURES
+#define KAIO_RING_INCOMPAT_FEATURES	KAIO_ABI_RING_INCOMPAT_FEATURES
+#endif
 
 #endif /* KAIO_ABI_H */
