@@ -6,7 +6,7 @@
 #include <linux/build_bug.h>
 #include <linux/stddef.h>
 #include <linux/compat.h>
-#include <linux/kaio.h>		/* before kaio/abi.h: see there */
+#include <linux/kaio.h>
 #include <linux/aio_abi.h>
 #include <kaio/abi.h>
 

@@ -42,7 +42,7 @@
 #include <linux/mman.h>
 #include <linux/pagemap.h>
 #include <linux/migrate.h>
-#include <kaio/abi.h>
+#include <linux/kaio.h>
 #include <kaio/bridge.h>
 
 

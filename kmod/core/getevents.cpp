@@ -25,23 +25,16 @@ kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
 	return t;
 }
 
-/* The signal set argument: { const sigset_t *sigmask; size_t sigsetsize; }. */
-struct SigsetArg {
-	kx::u64 mask;
-	kx::u64 size;
-};
-
-kx::Result<SigsetArg> read_sigset_arg(kx::u64 usig, CallerAbi abi)
+/* The signal set argument (uapi struct kaio_sigset), in the caller's word size. */
+kx::Result<kaio_abi_sigset> read_sigset_arg(kx::u64 usig, CallerAbi abi)
 {
 	if (!usig)
-		return SigsetArg{0, 0};
+		return kaio_abi_sigset{0, 0};
 	if (abi.compat()) {
-		struct {
-			kx::u32 mask, size;
-		} c = KX_TRY(kx::UserPtr<decltype(c)>(usig).read());
-		return SigsetArg{c.mask, c.size};
+		const auto c = KX_TRY(kx::UserPtr<kaio_abi_sigset32>(usig).read());
+		return kaio_abi_sigset{c.sigmask, c.sigsetsize};
 	}
-	return KX_TRY(kx::UserPtr<SigsetArg>(usig).read());
+	return KX_TRY(kx::UserPtr<kaio_abi_sigset>(usig).read());
 }
 
 /* do_io_getevents(): @timeout as Ctx::read_events() takes it. */
@@ -97,8 +90,8 @@ kx::Result<long> io_pgetevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events
 			       kx::u64 usig, CallerAbi abi)
 {
 	const kx::s64 timeout = KX_TRY(read_timeout(uts, abi));
-	const SigsetArg sig = KX_TRY(read_sigset_arg(usig, abi));
-	KX_TRY(kx::to_result(kaio_sigmask_set(sig.mask, sig.size, abi.compat())));
+	const kaio_abi_sigset sig = KX_TRY(read_sigset_arg(usig, abi));
+	KX_TRY(kx::to_result(kaio_sigmask_set(sig.sigmask, sig.sigsetsize, abi.compat())));
 
 	auto got = getevents(ctx, min_nr, nr, events, timeout);
 	const bool interrupted = kx_signal_pending();

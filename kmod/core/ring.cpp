@@ -86,9 +86,9 @@ kx::Result<void> Ring::create_locked(unsigned int scaled)
 		.nr = geo.nr,
 		.head = 0,
 		.tail = 0,
-		.magic = KAIO_RING_MAGIC,
-		.compat_features = KAIO_RING_COMPAT_FEATURES,
-		.incompat_features = KAIO_RING_INCOMPAT_FEATURES,
+		.magic = KAIO_ABI_RING_MAGIC,
+		.compat_features = KAIO_ABI_RING_COMPAT_FEATURES,
+		.incompat_features = KAIO_ABI_RING_INCOMPAT_FEATURES,
 		.header_length = sizeof(kaio_abi_ring),
 	};
 	return {};

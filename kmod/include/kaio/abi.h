@@ -112,15 +112,4 @@ struct kaio_abi_ring {
 #define KAIO_ABI_RING_COMPAT_FEATURES		1
 #define KAIO_ABI_RING_INCOMPAT_FEATURES		0
 
-/*
- * The uapi names, for code that does not include uapi/linux/kaio.h (the
- * C++ core, aiofs.c) until it uses the KAIO_ABI_ ones.  A C file that
- * includes both must include the uapi header first (abi_check.c does).
- */
-#ifndef _UAPI_LINUX_KAIO_H
-#define KAIO_RING_MAGIC			KAIO_ABI_RING_MAGIC
-#define KAIO_RING_COMPAT_FEATURES	KAIO_ABI_RING_COMPAT_FEATURES
-#define KAIO_RING_INCOMPAT_FEATURES	KAIO_ABI_RING_INCOMPAT_FEATURES
-#endif
-
 #endif /* KAIO_ABI_H */
