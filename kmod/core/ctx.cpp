@@ -91,7 +91,7 @@ kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scal
 {
 	mm_ = mm;
 	max_reqs_ = max_reqs;
-	KX_LOCK_INIT(wait_);
+	KX_LOCK_INIT_NAMED(wait_, "kaio_ctx_wait");
 
 	KX_TRY(users_.init(users_gone, kx::gfp::KERNEL));
 	KX_TRY(reqs_.init(reqs_gone, kx::gfp::KERNEL));
@@ -223,15 +223,13 @@ bool Ctx::get_slot()
 	if (take_cpu_slot())
 		return true;
 	/* None left: learn about events userspace reaped from the ring itself. */
-	if (const unsigned int reaped = ring_.reaped_by_user())
-		put_slots(reaped);
+	ring_.refill_from_user([this](unsigned int reaped) { put_slots(reaped); });
 	return take_cpu_slot();
 }
 
 void Ctx::post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd)
 {
-	if (const unsigned int reaped = ring_.post(event))
-		put_slots(reaped);
+	ring_.post(event, [this](unsigned int reaped) { put_slots(reaped); });
 
 	if (eventfd)
 		kaio_eventfd_signal(eventfd);

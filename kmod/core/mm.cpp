@@ -104,7 +104,7 @@ unsigned long MmState::live()
 MmState::MmState(struct mm_struct *mm, kx::Own<ExitWait> exit_wait)
 	: exit_wait_(kx::move(exit_wait))
 {
-	KX_LOCK_INIT(lock_);
+	KX_LOCK_INIT_NAMED(lock_, "kaio_mm_lock");
 	kaio_mm_hash_init_node(&node_, mm);
 }
 

@@ -49,8 +49,8 @@ struct page *Ring::event_page(unsigned int index) const
 
 kx::Result<void> Ring::create(unsigned int scaled)
 {
-	KX_LOCK_INIT(lock_);
-	KX_LOCK_INIT(producer_);
+	KX_LOCK_INIT_NAMED(lock_, "kaio_ring_lock");
+	KX_LOCK_INIT_NAMED(producer_, "kaio_completion_lock");
 	/* Migration must not see the ring half made. */
 	kx::MutexGuard locked(lock_);
 	return create_locked(scaled);
@@ -131,21 +131,21 @@ unsigned int Ring::reaped_locked(Producer &p, unsigned int head)
 	return reaped;
 }
 
-unsigned int Ring::reaped_by_user()
+unsigned int Ring::user_reaped_locked(Producer &p)
 {
-	auto p = producer_.lock_irq();
-	if (!p->completed_events)
+	producer_.assert_held();
+	if (!p.completed_events)
 		return 0;
 	const unsigned int head = kx::with_page_mapped(header_page(), [](void *addr) {
 		return kx::read_once(static_cast<kaio_abi_ring *>(addr)->head);
 	});
-	return reaped_locked(*p, head);
+	return reaped_locked(p, head);
 }
 
-unsigned int Ring::post(const kaio_abi_io_event &event)
+unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 {
-	auto p = producer_.lock_irqsave();
-	const unsigned int at = p->tail;
+	producer_.assert_held();
+	const unsigned int at = p.tail;
 	{
 		kx::PageMapping page(event_page(at));
 		*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = event;
@@ -154,7 +154,7 @@ unsigned int Ring::post(const kaio_abi_io_event &event)
 
 	/* The event is visible before the tail that publishes it. */
 	kx::smp_wmb();
-	p->tail = tail;
+	p.tail = tail;
 	unsigned int head;
 	{
 		kx::PageMapping header(header_page());
@@ -162,8 +162,8 @@ unsigned int Ring::post(const kaio_abi_io_event &event)
 		kx::write_once(header.as<kaio_abi_ring>()->tail, tail);
 	}
 
-	p->completed_events++;
-	return p->completed_events > 1 ? reaped_locked(*p, head) : 0;
+	p.completed_events++;
+	return p.completed_events > 1 ? reaped_locked(p, head) : 0;
 }
 
 kx::Result<long> Ring::read(kx::u64 out, long nr)

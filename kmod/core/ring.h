@@ -56,12 +56,26 @@ public:
 
 	/*
 	 * Producer (aio_complete()): add @event and publish it with the tail.
-	 * Returns how many completed events userspace has reaped since, whose
-	 * slots the caller gives back to submission.
+	 * If userspace has reaped completed events since, give_back(n) returns
+	 * their slots to submission, still under the producer lock (as
+	 * fs/aio.c does: a submitter that finds no slot then waits for the
+	 * lock, and finds them back).
 	 */
-	[[nodiscard]] unsigned int post(const kaio_abi_io_event &event);
-	/* Reaped events, from the head userspace wrote, without posting (the slots run out). */
-	[[nodiscard]] unsigned int reaped_by_user();
+	template <typename GiveBack>
+	void post(const kaio_abi_io_event &event, GiveBack &&give_back)
+	{
+		auto p = producer_.lock_irqsave();
+		if (const unsigned int reaped = post_locked(*p, event))
+			give_back(reaped);
+	}
+	/* The slots run out: give_back(n) for events reaped from the head userspace wrote. */
+	template <typename GiveBack>
+	void refill_from_user(GiveBack &&give_back)
+	{
+		auto p = producer_.lock_irq();
+		if (const unsigned int reaped = user_reaped_locked(*p))
+			give_back(reaped);
+	}
 
 	/*
 	 * Consumer (aio_read_events_ring()): copy up to @nr events to @out and
@@ -81,6 +95,8 @@ private:
 	};
 
 	[[nodiscard]] kx::Result<void> create_locked(unsigned int scaled);
+	[[nodiscard]] unsigned int post_locked(Producer &p, const kaio_abi_io_event &event);
+	[[nodiscard]] unsigned int user_reaped_locked(Producer &p);
 	[[nodiscard]] unsigned int reaped_locked(Producer &p, unsigned int head);
 	[[nodiscard]] struct page *header_page() const { return pages_[0]; }
 	[[nodiscard]] struct page *event_page(unsigned int index) const;

@@ -25,6 +25,8 @@ extern "C" {
  * Error convention (as kmod/include/kaio/bridge.h's): an int is 0 or a
  * negative errno; a pointer that can fail is an error pointer, never NULL
  * (C++ takes them apart with kx::to_result() and kx::from_err_ptr()).
+ * Predicates (the trylocks, kx_irqs_disabled(), kx_signal_pending(), ...)
+ * return 0 or 1.
  */
 #define KX_PRINTF(fmt, args) __attribute__((__format__(__printf__, fmt, args)))
 

@@ -169,8 +169,11 @@ private:
 } // namespace kx
 
 /* Initialise a SpinLock, Mutex or SpinLocked with a lockdep class of its own. */
-#define KX_LOCK_INIT(lock)                                         \
+#define KX_LOCK_INIT(lock) KX_LOCK_INIT_NAMED(lock, #lock)
+
+/* The same, with the name lockdep reports (a member's own name may say little). */
+#define KX_LOCK_INIT_NAMED(lock, name)                             \
 	do {                                                       \
 		static ::kx::LockClass kx_lock_class_;             \
-		(lock).init(#lock, kx_lock_class_);                \
+		(lock).init(name, kx_lock_class_);                 \
 	} while (0)

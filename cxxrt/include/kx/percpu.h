@@ -7,8 +7,8 @@
  *	KX_TRY(cache.create());
  *	cache.with_local([&](Cache &mine) { mine.count++; });
  *
- * T must be trivially constructible and destructible (the memory starts
- * zeroed and is freed without running destructors).
+ * T must be plain data: the memory starts zeroed (no constructor runs) and
+ * is freed without running destructors.
  */
 #pragma once
 
@@ -32,6 +32,7 @@ private:
 template <typename T>
 class PerCpu : Pinned {
 	static_assert(is_trivially_destructible_v<T>, "per-CPU memory is freed without destructors");
+	static_assert(__is_trivial(T), "per-CPU memory starts zeroed, no constructor runs");
 
 public:
 	PerCpu() = default;
