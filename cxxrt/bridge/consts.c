@@ -39,6 +39,8 @@ static void __used kx_consts(void)
 	DEFINE(KX_SIZEOF_REFCOUNT, sizeof(refcount_t));
 	DEFINE(KX_SIZEOF_COMPLETION, sizeof(struct completion));
 	DEFINE(KX_ALIGNOF_COMPLETION, __alignof__(struct completion));
+	DEFINE(KX_SIZEOF_WORK, sizeof(struct work_struct));
+	DEFINE(KX_ALIGNOF_WORK, __alignof__(struct work_struct));
 	DEFINE(KX_SIZEOF_RCU_WORK, sizeof(struct rcu_work));
 	DEFINE(KX_ALIGNOF_RCU_WORK, __alignof__(struct rcu_work));
 	DEFINE(KX_SIZEOF_WAIT_QUEUE_HEAD, sizeof(struct wait_queue_head));

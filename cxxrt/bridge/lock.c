@@ -60,6 +60,16 @@ int kx_spin_trylock(void *lock)
 	return spin_trylock((spinlock_t *)lock);
 }
 
+int kx_spin_trylock_irqsave(void *lock, unsigned long *flags)
+{
+	unsigned long f;
+
+	if (!spin_trylock_irqsave((spinlock_t *)lock, f))
+		return 0;
+	*flags = f;
+	return 1;
+}
+
 void kx_spin_assert_held(void *lock)
 {
 	lockdep_assert_held((spinlock_t *)lock);

@@ -14,6 +14,7 @@
 
 static_assert(sizeof(struct wait_queue_head) == KX_SIZEOF_WAIT_QUEUE_HEAD);
 static_assert(sizeof(struct rcu_work) == KX_SIZEOF_RCU_WORK);
+static_assert(sizeof(struct work_struct) == KX_SIZEOF_WORK);
 
 /*
  * A module built for a preemptible kernel relies on Tasks RCU to know that
@@ -117,6 +118,16 @@ struct workqueue_struct *kx_workqueue_create(const char *name, int unbound)
 void kx_workqueue_destroy(struct workqueue_struct *wq)
 {
 	destroy_workqueue(wq);
+}
+
+void kx_work_init(void *work, void (*fn)(struct work_struct *work))
+{
+	INIT_WORK((struct work_struct *)work, fn);
+}
+
+int kx_queue_work(struct workqueue_struct *wq, void *work)
+{
+	return queue_work(wq, work);
 }
 
 /* queue_rcu_work(): @fn runs on @wq in process context after a grace period. */

@@ -10,6 +10,8 @@
 #include <linux/fs.h>
 #include <linux/blkdev.h>
 #include <linux/minmax.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 #include "fsync.h"
 #include "mmhash.h"
 
@@ -34,6 +36,7 @@ static void __used kaio_consts(void)
 	DEFINE(KAIO_GEN_FEAT_PGETEVENTS, KAIO_FEAT_PGETEVENTS);
 	DEFINE(KAIO_GEN_FEAT_COMPAT, KAIO_FEAT_COMPAT);
 	DEFINE(KAIO_GEN_FEAT_TIME32, KAIO_FEAT_TIME32);
+	DEFINE(KAIO_GEN_FEAT_POLL, KAIO_FEAT_POLL);
 	COMMENT("The 32-bit time system calls exist (the _TIME32 requests' oracle)");
 	DEFINE(KAIO_GEN_HAVE_TIME32, IS_ENABLED(CONFIG_COMPAT_32BIT_TIME));
 	BLANK();
@@ -46,6 +49,8 @@ static void __used kaio_consts(void)
 	DEFINE(KAIO_GEN_ALIGNOF_REQ_OP, max(__alignof__(struct kiocb), __alignof__(struct kaio_fsync)));
 	DEFINE(KAIO_GEN_SIZEOF_BLK_PLUG, sizeof(struct blk_plug));
 	DEFINE(KAIO_GEN_SIZEOF_MM_NODE, sizeof(struct kaio_mm_node));
+	DEFINE(KAIO_GEN_SIZEOF_WAIT_ENTRY, sizeof(struct wait_queue_entry));
+	DEFINE(KAIO_GEN_ALIGNOF_WAIT_ENTRY, __alignof__(struct wait_queue_entry));
 	DEFINE(KAIO_GEN_ALIGNOF_MM_NODE, __alignof__(struct kaio_mm_node));
 	BLANK();
 
@@ -56,6 +61,13 @@ static void __used kaio_consts(void)
 	DEFINE(KAIO_GEN_IOCB_CMD_PWRITEV, IOCB_CMD_PWRITEV);
 	DEFINE(KAIO_GEN_IOCB_CMD_FSYNC, IOCB_CMD_FSYNC);
 	DEFINE(KAIO_GEN_IOCB_CMD_FDSYNC, IOCB_CMD_FDSYNC);
+	DEFINE(KAIO_GEN_IOCB_CMD_POLL, IOCB_CMD_POLL);
 	DEFINE(KAIO_GEN_IOCB_FLAG_RESFD, IOCB_FLAG_RESFD);
 	DEFINE(KAIO_GEN_IOCB_FLAG_IOPRIO, IOCB_FLAG_IOPRIO);
+	BLANK();
+
+	COMMENT("<linux/poll.h>: __poll_t bits");
+	DEFINE(KAIO_GEN_EPOLLERR, (__force unsigned int)EPOLLERR);
+	DEFINE(KAIO_GEN_EPOLLHUP, (__force unsigned int)EPOLLHUP);
+	DEFINE(KAIO_GEN_POLLFREE, (__force unsigned int)POLLFREE);
 }

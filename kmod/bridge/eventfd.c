@@ -15,6 +15,12 @@ void kaio_eventfd_signal(struct eventfd_ctx *ctx)
 	eventfd_signal(ctx, 1);
 }
 
+/* False inside an eventfd's wake-up, where signalling one could recurse. */
+int kaio_eventfd_signal_allowed(void)
+{
+	return eventfd_signal_allowed();
+}
+
 void kaio_eventfd_put(struct eventfd_ctx *ctx)
 {
 	eventfd_ctx_put(ctx);

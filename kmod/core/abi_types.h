@@ -32,6 +32,7 @@ enum class Opcode : kx::u16 {
 	Fdsync = KAIO_GEN_IOCB_CMD_FDSYNC,
 	Preadv = KAIO_GEN_IOCB_CMD_PREADV,
 	Pwritev = KAIO_GEN_IOCB_CMD_PWRITEV,
+	Poll = KAIO_GEN_IOCB_CMD_POLL,
 };
 
 /* struct iocb's aio_flags. */

@@ -92,6 +92,7 @@ kx::Result<void> Ctx::init(MmState *mm, unsigned int max_reqs, unsigned int scal
 	mm_ = mm;
 	max_reqs_ = max_reqs;
 	KX_LOCK_INIT_NAMED(wait_, "kaio_ctx_wait");
+	KX_LOCK_INIT_NAMED(cancel_lock_, "kaio_ctx_lock");
 
 	KX_TRY(users_.init(users_gone, kx::gfp::KERNEL));
 	KX_TRY(reqs_.init(reqs_gone, kx::gfp::KERNEL));
@@ -244,6 +245,7 @@ void Ctx::post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd)
 void Ctx::users_gone(struct percpu_ref *ref)
 {
 	Ctx *ctx = kx::PercpuRef::owner(ref, &Ctx::users_);
+	ctx->cancel_all();
 	ctx->reqs_.kill();
 	ctx->reqs_.put();
 }

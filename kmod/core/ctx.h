@@ -18,6 +18,7 @@
 #include <kaio/bridge.h>
 #include <kx/alloc.h>
 #include <kx/atomic.h>
+#include <kx/list.h>
 #include <kx/lock.h>
 #include <kx/percpu.h>
 #include <kx/refs.h>
@@ -30,6 +31,12 @@ namespace kaio {
 
 class MmState;
 class CtxRef;
+class Req;
+
+/* How a cancellable request (a pending poll: Req derives from this) is listed. */
+struct Cancellable {
+	kx::ListNode cancel_node;
+};
 
 class Ctx : kx::Pinned {
 public:
@@ -67,6 +74,17 @@ public:
 	[[nodiscard]] bool get_slot();
 	void put_slots(unsigned int nr);
 
+	/*
+	 * The cancellable requests (fs/aio.c's active_reqs) and their lock
+	 * (ctx_lock), IRQ-safe: a poll's wake-up takes it with trylock from
+	 * under its wait queue's lock.
+	 */
+	kx::SpinLock &cancel_lock() { return cancel_lock_; }
+	void add_cancellable_locked(Req &req);
+	void remove_cancellable_locked(Req &req);
+	/* io_cancel(): cancel the request submitted from @iocb; false if none is cancellable. */
+	[[nodiscard]] bool cancel(kx::u64 iocb);
+
 	/* Post a completion to the ring and wake whoever waits (aio_complete()). */
 	void post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd);
 
@@ -94,6 +112,7 @@ private:
 
 	kx::Result<void> init(MmState *mm, unsigned int max_reqs, unsigned int scaled);
 	bool take_cpu_slot();
+	void cancel_all();
 	bool read_events_once(long min_nr, long nr, kx::u64 out, long *got);
 	void destroy_unpublished();
 
@@ -115,6 +134,9 @@ private:
 
 	/* Slots free for submission, beyond the CPUs' caches. */
 	alignas(kx::kCacheLine) kx::Atomic<int> reqs_available_;
+
+	kx::SpinLock cancel_lock_;
+	kx::List<Cancellable, &Cancellable::cancel_node> cancellable_;
 
 	/* io_getevents() sleeps here; completions and kill() wake it. */
 	alignas(kx::kCacheLine) kx::WaitQueue wait_;

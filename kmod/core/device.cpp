@@ -19,7 +19,8 @@ namespace {
 /* What this build serves (uapi/linux/kaio.h's KAIO_FEAT_*). */
 constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_SUBMIT |
 			       KAIO_GEN_FEAT_CANCEL | KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS |
-			       KAIO_GEN_FEAT_COMPAT | (KAIO_GEN_HAVE_TIME32 ? KAIO_GEN_FEAT_TIME32 : 0);
+			       KAIO_GEN_FEAT_COMPAT | (KAIO_GEN_HAVE_TIME32 ? KAIO_GEN_FEAT_TIME32 : 0) |
+			       KAIO_GEN_FEAT_POLL;
 
 template <typename Args>
 kx::Result<Args> args(kx::u64 arg)

@@ -9,6 +9,7 @@
 
 #include "ctx.h"
 #include "mm.h"
+#include "poll.h"
 #include "req.h"
 #include "syscalls.h"
 
@@ -34,8 +35,16 @@ kx::Result<void> init()
 		Req::destroy_cache();
 		Ctx::destroy_cache();
 		MmState::exit();
+		return sub;
 	}
-	return sub;
+	auto polls = poll_init();
+	if (polls.is_error()) {
+		submit_exit();
+		Req::destroy_cache();
+		Ctx::destroy_cache();
+		MmState::exit();
+	}
+	return polls;
 }
 
 } // namespace
@@ -54,6 +63,7 @@ extern "C" int kaio_core_init(void)
 extern "C" void kaio_core_exit(void)
 {
 	kaio::MmState::exit();
+	kaio::poll_exit();
 	kaio::submit_exit();
 	kaio::Req::destroy_cache();
 	kaio::Ctx::destroy_cache();

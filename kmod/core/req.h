@@ -16,6 +16,7 @@
 #include <kx/refs.h>
 
 #include "ctx.h"
+#include "poll.h"
 
 namespace kaio {
 
@@ -38,7 +39,8 @@ using EventfdRef = kx::UniqueRef<struct eventfd_ctx, kaio_eventfd_put>;
 	return EventfdRef(KX_TRY(kx::from_err_ptr(kaio_eventfd_get(fd))));
 }
 
-class Req : kx::Pinned {
+/* On the context's cancellable list while it is a pending poll (ctx.h). */
+class Req : kx::Pinned, public Cancellable {
 public:
 	/* aio_get_req(): a free ring slot, then the request; EAGAIN without either. */
 	[[nodiscard]] static kx::Result<Req *> alloc(Ctx *ctx);
@@ -56,11 +58,17 @@ public:
 		put();
 	}
 
-	/* Storage for the operation: a kiocb, or an fsync's work. */
+	/* Storage for the operation: a kiocb, an fsync's work, or a poll. */
 	struct kiocb *kiocb() { return reinterpret_cast<struct kiocb *>(&op_); }
 	static Req *from(struct kiocb *kiocb)
 	{
 		return kx::container_of(reinterpret_cast<OpStorage *>(kiocb), &Req::op_);
+	}
+	/* The poll's state, made by start_poll(). */
+	PollOp *poll() { return reinterpret_cast<PollOp *>(&op_); }
+	static Req *from(PollOp *poll)
+	{
+		return kx::container_of(reinterpret_cast<OpStorage *>(poll), &Req::op_);
 	}
 
 	[[nodiscard]] Ctx *ctx() const { return ctx_.get(); }
@@ -76,8 +84,12 @@ public:
 	static void destroy_cache();
 
 private:
+	static constexpr kx::usize kOpSize =
+		KAIO_GEN_SIZEOF_REQ_OP > sizeof(PollOp) ? KAIO_GEN_SIZEOF_REQ_OP : sizeof(PollOp);
+	static constexpr kx::usize kOpAlign =
+		KAIO_GEN_ALIGNOF_REQ_OP > alignof(PollOp) ? KAIO_GEN_ALIGNOF_REQ_OP : alignof(PollOp);
 	struct OpStorage {
-		alignas(KAIO_GEN_ALIGNOF_REQ_OP) unsigned char bytes[KAIO_GEN_SIZEOF_REQ_OP];
+		alignas(kOpAlign) unsigned char bytes[kOpSize];
 	};
 
 	void destroy();

@@ -5,6 +5,7 @@
  */
 #include "abi_types.h"
 #include "ctx.h"
+#include "poll.h"
 #include "req.h"
 #include "syscalls.h"
 
@@ -88,6 +89,8 @@ kx::Result<void> submit_req(Req *req, const kaio_abi_iocb &iocb, kx::UserPtr<kai
 		return start_fsync(req, iocb, Sync::All);
 	case Opcode::Fdsync:
 		return start_fsync(req, iocb, Sync::Data);
+	case Opcode::Poll:
+		return start_poll(req, iocb);
 	}
 	return kx::err::EINVAL;
 }

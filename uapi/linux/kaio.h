@@ -56,6 +56,7 @@
 #define KAIO_FEAT_PGETEVENTS	(1ULL << 5)
 #define KAIO_FEAT_COMPAT	(1ULL << 6)	/* serves 32-bit callers */
 #define KAIO_FEAT_TIME32	(1ULL << 7)	/* the _TIME32 requests */
+#define KAIO_FEAT_POLL		(1ULL << 8)	/* IOCB_CMD_POLL, cancellable */
 
 struct kaio_version {
 	__u32 abi_version;	/* KAIO_ABI_VERSION of the module */

@@ -52,6 +52,7 @@ void kx_spin_unlock_irq(void *lock);
 unsigned long kx_spin_lock_irqsave(void *lock);
 void kx_spin_unlock_irqrestore(void *lock, unsigned long flags);
 int kx_spin_trylock(void *lock);		/* 1 if taken */
+int kx_spin_trylock_irqsave(void *lock, unsigned long *flags);	/* 1 if taken */
 void kx_spin_assert_held(void *lock);
 
 void kx_mutex_init(void *lock, const char *name, void *key);
@@ -124,6 +125,8 @@ void kx_synchronize_rcu(void);
 
 struct workqueue_struct *kx_workqueue_create(const char *name, int unbound);
 void kx_workqueue_destroy(struct workqueue_struct *wq);
+void kx_work_init(void *work, void (*fn)(struct work_struct *work));
+int kx_queue_work(struct workqueue_struct *wq, void *work);	/* 1 if queued, 0 if pending */
 void kx_queue_rcu_work(struct workqueue_struct *wq, void *rwork,
 		       void (*fn)(struct work_struct *work));
 void *kx_rcu_work_of(struct work_struct *work);

@@ -40,6 +40,11 @@ public:
 	void unlock_irqrestore(unsigned long flags) { kx_spin_unlock_irqrestore(raw(), flags); }
 
 	[[nodiscard]] bool try_lock() { return kx_spin_trylock(raw()); }
+	/* spin_trylock_irqsave(): on success, unlock with unlock_irqrestore(*flags). */
+	[[nodiscard]] bool try_lock_irqsave(unsigned long *flags)
+	{
+		return kx_spin_trylock_irqsave(raw(), flags);
+	}
 	/* lockdep_assert_held(): a no-op without lockdep. */
 	void assert_held() { kx_spin_assert_held(raw()); }
 

@@ -102,6 +102,32 @@ private:
 	struct workqueue_struct *wq_ = nullptr;
 };
 
+/*
+ * Work that runs in process context on a Workqueue (INIT_WORK +
+ * queue_work()).  The function gets the work_struct; owner() finds the
+ * object around it.
+ */
+class Work : Pinned {
+public:
+	using Fn = void (*)(struct work_struct *work);
+
+	Work() : storage_{} {}
+
+	/* INIT_WORK(): before the first queue(), and to change the function. */
+	void init(Fn fn) { kx_work_init(storage_, fn); }
+	/* queue_work(): false if it was already pending. */
+	bool queue(Workqueue &wq) { return kx_queue_work(wq.raw(), storage_); }
+
+	template <typename T>
+	[[nodiscard]] static T *owner(struct work_struct *work, Work T::*member)
+	{
+		return container_of(reinterpret_cast<Work *>(work), member);
+	}
+
+private:
+	alignas(KX_ALIGNOF_WORK) unsigned char storage_[KX_SIZEOF_WORK];
+};
+
 /* Work that runs in process context after an RCU grace period. */
 class RcuWork : Pinned {
 public:

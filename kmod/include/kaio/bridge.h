@@ -113,7 +113,27 @@ struct file *kaio_fget(int fd);			/* ERR_PTR(-EBADF) */
 void kaio_fput(struct file *file);
 struct eventfd_ctx *kaio_eventfd_get(int fd);	/* ERR_PTR(-EBADF, -EINVAL) */
 void kaio_eventfd_signal(struct eventfd_ctx *ctx);
+int kaio_eventfd_signal_allowed(void);		/* 0 inside an eventfd wake-up */
 void kaio_eventfd_put(struct eventfd_ctx *ctx);
+
+/*
+ * IOCB_CMD_POLL (kmod/bridge/poll.c).  @entry: KAIO_GEN_SIZEOF_WAIT_ENTRY
+ * bytes of the request; @head_slot: the request's pointer to the wait queue
+ * it is on.  kaio_core_poll_wake() runs under that queue's lock, from any
+ * context, with the woken events (0 if the waker gave none); it returns 1.
+ */
+struct wait_queue_head;
+int kaio_core_poll_wake(void *entry, unsigned int mask);
+void kaio_poll_entry_init(void *entry);
+int kaio_poll_arm(struct file *file, unsigned int events, void *entry,
+		  struct wait_queue_head **head_slot, unsigned int *mask, int *queued);
+unsigned int kaio_poll_check(struct file *file, unsigned int events);
+int kaio_poll_lock_queue(void *entry, struct wait_queue_head **head_slot);	/* 1: locked */
+void kaio_poll_unlock_queue(struct wait_queue_head **head_slot);
+void kaio_poll_dequeue(void *entry);
+void kaio_poll_detach(void *entry, struct wait_queue_head **head_slot);
+unsigned int kaio_poll_demangle(unsigned int user_events);
+unsigned int kaio_poll_mangle(unsigned int mask);
 
 /*
  * fsync/fdatasync requests (kmod/bridge/fsync.c), in the same storage as a
