@@ -8,6 +8,8 @@
 #   make libkaio             build libkaio, libkaio-preload.so and libaio-kaio.a
 #                            (64- and 32-bit) into build/libkaio/{64,32}
 #   make bench               build the benchmarks into build/bench (run: bench/run)
+#   make mixed               the mixed-workload verifier, long (MIXED_OPS per thread,
+#                            default 20000), both backends, in QEMU on the stock kernel
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -33,7 +35,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio demo bench check run clean help
+.PHONY: all module selftests libkaio demo bench check run mixed clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -70,6 +72,12 @@ bench:
 
 check:
 	@scripts/check
+
+MIXED_OPS ?= 20000
+mixed: selftests
+	@$(MAKE) --no-print-directory module KERNEL=stock
+	qemu/run --kernel stock --module build/stock/kaio.ko -- \
+		env KAIO_MIXED_OPS=$(MIXED_OPS) build/selftests/mixed_test
 
 run: demo
 	@$(MAKE) --no-print-directory module KERNEL=stock
