@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * aio-libaio: a program written against libaio's API (io_queue_init,
- * io_prep_*, io_submit, io_getevents, io_queue_run with callbacks,
- * io_pgetevents, io_cancel, io_destroy), printing each result and nothing
+ * io_prep_* (poll included), io_submit, io_getevents, io_queue_run with
+ * callbacks, io_pgetevents, io_cancel, io_destroy), printing each result and nothing
  * that differs between two correct runs.  Built twice: linked with
  * libaio.so.1 (run natively and under libkaio-preload.so) and statically
  * with libaio-kaio.a; every run must print the same.
@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libaio.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -134,6 +135,44 @@ int main(void)
 	}
 
 	show("io_cancel(completed)", io_cancel(ctx, &cb[0], ev));
+
+	/* IOCB_CMD_POLL: ready at once, later, and cancelled while pending. */
+	{
+		int p[2];
+		char c;
+
+		if (pipe(p))
+			return 1;
+		io_prep_poll(&cb[0], p[1], POLLOUT);
+		cb[0].data = (void *)201;
+		io_prep_poll(&cb[1], p[0], POLLIN);
+		cb[1].data = (void *)202;
+		io_prep_poll(&cb[2], p[0], POLLPRI);
+		cb[2].data = (void *)203;
+		show("io_submit(3 polls)", io_submit(ctx, 3, cbs));
+		n = io_getevents(ctx, 1, NR, ev, NULL);
+		show("io_getevents(ready at once)", n);
+		for (int i = 0; i < n; i++)
+			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
+			       (unsigned long)ev[i].res);
+		if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1)
+			return 1;
+		n = io_getevents(ctx, 1, NR, ev, NULL);
+		show("io_getevents(after a write)", n);
+		for (int i = 0; i < n; i++)
+			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
+			       (unsigned long)ev[i].res);
+		show("io_cancel(pending poll)", io_cancel(ctx, &cb[2], ev));
+		n = io_getevents(ctx, 1, NR, ev, NULL);
+		show("io_getevents(cancelled)", n);
+		for (int i = 0; i < n; i++)
+			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
+			       (unsigned long)ev[i].res);
+		show("io_cancel(again)", io_cancel(ctx, &cb[2], ev));
+		close(p[0]);
+		close(p[1]);
+	}
+
 	bad = (io_context_t)((uintptr_t)ctx + 4096 * 3);
 	show("io_submit(foreign context)", io_submit(bad, 1, cbs));
 	show("io_submit(nr -1)", io_submit(ctx, -1, cbs));
