@@ -2,7 +2,8 @@
 /*
  * A mixed workload, checked event by event, on every backend: submitter
  * threads issue reads, writes, vectored reads and writes, fsyncs and polls
- * (some completed by a write to their pipe, some cancelled) on one shared
+ * (some completed by a write to their pipe, some cancelled, some both at
+ * once) on one shared
  * context or on one context each, while a reaper thread per context
  * collects the events.  Every request carries a tag (thread, slot,
  * generation); every event must match exactly one request in flight, with
@@ -24,7 +25,13 @@
 #include "aio_test_util.h"
 
 enum { THREADS = 4, SLOTS = 8, BLOCK = 4096 };
-enum kind { K_PWRITE, K_PREAD, K_PWRITEV, K_PREADV, K_FSYNC, K_POLL_WRITE, K_POLL_CANCEL, K_NR };
+enum kind {
+	K_PWRITE, K_PREAD, K_PWRITEV, K_PREADV, K_FSYNC,
+	K_POLL_WRITE,	/* completed by a write to its pipe */
+	K_POLL_CANCEL,	/* cancelled while surely pending */
+	K_POLL_RACE,	/* a write and a cancel racing its wake-up: either may win */
+	K_NR
+};
 
 struct slot {
 	atomic_int busy;		/* 1 while its request is in flight */
@@ -46,7 +53,7 @@ struct mixed {
 	int nctx;
 	long ops;
 	atomic_long submitted, completed, failures;
-	atomic_llong last_progress_ns;	/* the last submission or event */
+	atomic_long last_progress_ms;	/* the last submission or event (now_ms()) */
 	char first_failure[256];
 	pthread_mutex_t failure_lock;
 	struct worker *workers;
@@ -78,6 +85,12 @@ static void fail(struct mixed *m, const char *fmt, ...)
 		va_end(ap);
 	}
 	pthread_mutex_unlock(&m->failure_lock);
+}
+
+/* CLOCK_MONOTONIC in ms: fits a long, which is atomic on both ABIs. */
+static long now_ms(void)
+{
+	return (long)(now_ns() / 1000000);
 }
 
 static unsigned long long tag_of(int thread, int slot, unsigned int gen)
@@ -113,7 +126,11 @@ static void check_event(struct mixed *m, const struct io_event *e)
 	default:
 		want = 0;
 	}
-	if (s->kind == K_POLL_WRITE) {
+	if (s->kind == K_POLL_RACE) {
+		if (e->res != 0 && !(e->res & POLLIN))
+			fail(m, "raced poll %#llx: res %#llx, neither a cancel nor POLLIN",
+			     (unsigned long long)e->data, (unsigned long long)e->res);
+	} else if (s->kind == K_POLL_WRITE) {
 		if (!(e->res & POLLIN))
 			fail(m, "poll %#llx: res %#llx without POLLIN", (unsigned long long)e->data,
 			     (unsigned long long)e->res);
@@ -145,12 +162,12 @@ static void *reap(void *arg)
 		for (long i = 0; i < n; i++)
 			check_event(m, &ev[i]);
 		if (n > 0)
-			atomic_store(&m->last_progress_ns, now_ns());
+			atomic_store(&m->last_progress_ms, now_ms());
 		if (atomic_load(&m->submitters_done) == THREADS &&
 		    atomic_load(&m->completed) == atomic_load(&m->submitted))
 			return NULL;
 		if (atomic_load(&m->submitted) != atomic_load(&m->completed) &&
-		    ms_since(atomic_load(&m->last_progress_ns)) > 10000) {
+		    now_ms() - atomic_load(&m->last_progress_ms) > 10000) {
 			fail(m, "no progress for 10 s with %ld requests in flight",
 			     atomic_load(&m->submitted) - atomic_load(&m->completed));
 			return NULL;
@@ -237,10 +254,18 @@ static void *submit_loop(void *arg)
 			break;
 		}
 		atomic_fetch_add(&m->submitted, 1);
-		atomic_store(&m->last_progress_ns, now_ns());
-		if (s->kind == K_POLL_WRITE) {
+		atomic_store(&m->last_progress_ms, now_ms());
+		if (s->kind == K_POLL_WRITE || s->kind == K_POLL_RACE) {
 			if (write(s->pipe[1], "x", 1) != 1)
 				fail(m, "pipe write: %s", strerror(errno));
+		}
+		if (s->kind == K_POLL_RACE) {
+			struct io_event unused;
+
+			/* Cancelled (EINPROGRESS, res 0) or already completed (EINVAL). */
+			r = m->b->io_cancel(w->ctx, cbp, &unused);
+			if (r != -1 || (errno != EINPROGRESS && errno != EINVAL))
+				fail(m, "io_cancel racing a wake-up: %ld (%s)", r, strerror(errno));
 		} else if (s->kind == K_POLL_CANCEL) {
 			struct io_event unused;
 
@@ -269,7 +294,7 @@ static void run_mixed(struct __test_metadata *_metadata, const struct aio_backen
 	if (!threads_usable(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	m.ops = env ? atol(env) : 300;
-	atomic_store(&m.last_progress_ns, now_ns());
+	atomic_store(&m.last_progress_ms, now_ms());
 	pthread_mutex_init(&m.failure_lock, NULL);
 	for (int c = 0; c < nctx; c++) {
 		ASSERT_OK(b->io_setup(THREADS * SLOTS, &m.ctx[c]));

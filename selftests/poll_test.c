@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -98,8 +99,10 @@ TEST_F(poll, fields)
 	poll_prep(cb, self->pipe[0], POLLIN, 1);
 	cb->aio_rw_flags = 1;
 	EXPECT_ERRNO(EINVAL, b->io_submit(self->ctx, 1, self->ptrs));
-	/* A bad fd is EBADF, as for every opcode. */
+	/* A bad fd is EBADF, as for every opcode, and comes before the poll's fields. */
 	poll_prep(cb, 1000000, POLLIN, 1);
+	EXPECT_ERRNO(EBADF, b->io_submit(self->ctx, 1, self->ptrs));
+	poll_prep(cb, 1000000, 0x10000 | POLLIN, 1);
 	EXPECT_ERRNO(EBADF, b->io_submit(self->ctx, 1, self->ptrs));
 	EXPECT_EQ(0, ring_empty(b, self->ctx));
 }
@@ -325,7 +328,10 @@ TEST_F(poll, cancel)
 	ASSERT_EQ(1, reap_events(b, self->ctx, self->ev, 1, 2000));
 	EXPECT_ERRNO(EINVAL, b->io_cancel(self->ctx, &self->cb[0], &result));
 
-	/* A read is never cancellable. */
+	/*
+	 * Nor is a read (this one, buffered, completed inside io_submit, so
+	 * this only shows that a completed read is not found).
+	 */
 	iocb_prep(&self->cb[1], IOCB_CMD_PREAD, reg, buf, sizeof(buf), 0, 2);
 	ASSERT_OK_VAL(1, b->io_submit(self->ctx, 1, &self->ptrs[1]));
 	EXPECT_ERRNO(EINVAL, b->io_cancel(self->ctx, &self->cb[1], &result));
@@ -362,6 +368,66 @@ TEST_F(poll, destroy_cancels_pending)
 	EXPECT_GT(1000, ms_since(start));
 }
 
+/*
+ * io_destroy while another thread wakes the pending polls: each poll is
+ * completed by its wake-up or cancelled by the destroy, never both, and the
+ * destroy returns (KASAN and the log gate watch the rest).
+ */
+struct waker_all {
+	int (*pipes)[2];
+	int n;
+	pthread_barrier_t *go;
+};
+
+static void *write_all(void *arg)
+{
+	struct waker_all *w = arg;
+
+	pthread_barrier_wait(w->go);
+	for (int i = 0; i < w->n; i++)
+		if (write(w->pipes[i][1], "x", 1) != 1)
+			return (void *)1;
+	return NULL;
+}
+
+TEST_F(poll, destroy_races_wakeups)
+{
+	const struct aio_backend *b = variant->backend;
+	int pipes[NCB][2];
+	pthread_barrier_t go;
+	char why[128];
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT);
+	if (!threads_usable(why, sizeof(why)))
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
+	for (int round = 0; round < 100; round++) {
+		struct waker_all w = { .pipes = pipes, .n = NCB, .go = &go };
+		aio_context_t ctx = 0;
+		pthread_t t;
+		void *ret;
+
+		for (int i = 0; i < NCB; i++) {
+			ASSERT_EQ(0, pipe2(pipes[i], O_CLOEXEC));
+			poll_prep(&self->cb[i], pipes[i][0], POLLIN, i + 1);
+		}
+		ASSERT_OK(b->io_setup(NCB, &ctx));
+		track_ctx(&self->t, ctx);
+		ASSERT_OK_VAL(NCB, b->io_submit(ctx, NCB, self->ptrs));
+		ASSERT_EQ(0, pthread_create(&t, NULL, write_all, &w));
+		pthread_barrier_wait(&go);
+		ASSERT_OK(b->io_destroy(ctx));
+		untrack_ctx(&self->t, ctx);
+		ASSERT_EQ(0, pthread_join(t, &ret));
+		ASSERT_TRUE(ret == NULL);
+		for (int i = 0; i < NCB; i++) {
+			close(pipes[i][0]);
+			close(pipes[i][1]);
+		}
+	}
+	pthread_barrier_destroy(&go);
+}
+
 /* Exit with polls pending on a pipe nobody writes: the exit does not hang. */
 TEST_F(poll, exit_cancels_pending)
 {
@@ -390,12 +456,16 @@ TEST_F(poll, exit_cancels_pending)
 }
 
 /*
- * CVE-2019-10125's shape: a poll on a pipe while another thread writes to it
- * and closes both ends right after the submit.  Every poll completes once,
- * with POLLIN (the data is there, whatever else happened).
+ * CVE-2019-10125's shape: a poll on a pipe while another thread writes to
+ * it and closes its write end, released together with the submission and
+ * after a spin of a varying length, so that the wake-up lands anywhere
+ * from before the file is asked to after the poll waits.  Every poll
+ * completes exactly once, with POLLIN (the data is there, whatever else
+ * happened).
  */
 struct racer {
 	int fd[2];
+	int spin;
 	pthread_barrier_t *go;
 };
 
@@ -404,17 +474,19 @@ static void *write_and_close(void *arg)
 	struct racer *r = arg;
 
 	pthread_barrier_wait(r->go);
+	for (volatile int i = 0; i < r->spin; i++)
+		;
 	if (write(r->fd[1], "x", 1) != 1)
 		return (void *)1;
 	close(r->fd[1]);
-	close(r->fd[0]);
 	return NULL;
 }
 
 TEST_F(poll, racing_writer_and_closer)
 {
 	const struct aio_backend *b = variant->backend;
-	enum { ROUNDS = 300 };
+	const char *env = getenv("KAIO_POLL_RACE_ROUNDS");
+	const int rounds = env ? atoi(env) : 300;
 	pthread_barrier_t go;
 	char why[128];
 
@@ -422,18 +494,19 @@ TEST_F(poll, racing_writer_and_closer)
 	if (!threads_usable(why, sizeof(why)))
 		SKIP(return, "%s", why);
 	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, 2));
-	for (int round = 0; round < ROUNDS; round++) {
-		struct racer r = { .go = &go };
+	for (int round = 0; round < rounds; round++) {
+		struct racer r = { .go = &go, .spin = (round * 37) % 2000 };
 		pthread_t t;
 		void *ret;
 
 		ASSERT_EQ(0, pipe2(r.fd, O_CLOEXEC));
 		poll_prep(&self->cb[0], r.fd[0], POLLIN, round + 1);
 		ASSERT_EQ(0, pthread_create(&t, NULL, write_and_close, &r));
-		ASSERT_OK_VAL(1, b->io_submit(self->ctx, 1, self->ptrs));
 		pthread_barrier_wait(&go);
+		ASSERT_OK_VAL(1, b->io_submit(self->ctx, 1, self->ptrs));
 		ASSERT_EQ(0, pthread_join(t, &ret));
 		ASSERT_TRUE(ret == NULL);
+		close(r.fd[0]);
 		ASSERT_EQ(1, reap_events(b, self->ctx, self->ev, 1, 2000));
 		ASSERT_EQ((unsigned long long)round + 1, self->ev[0].data);
 		ASSERT_TRUE(self->ev[0].res & POLLIN) {
@@ -442,6 +515,7 @@ TEST_F(poll, racing_writer_and_closer)
 	}
 	pthread_barrier_destroy(&go);
 	EXPECT_EQ(0, ring_empty(b, self->ctx));
+	TH_LOG("%s: %d rounds", b->name, rounds);
 }
 
 /*
@@ -449,13 +523,16 @@ TEST_F(poll, racing_writer_and_closer)
  * handlers' wait queue.  A child sharing our memory but with its own
  * handlers submits the poll to our context and exits; when it is reaped,
  * its handlers go and their queue is freed under the pending poll, which
- * must complete (res 0, as a cancel) without a use-after-free (KASAN).
+ * must complete without a use-after-free (KASAN) or a poll left on the
+ * freed queue (wake_up_pollfree() warns).  Completed from that wake-up it
+ * says POLLHUP; if the context's cancel lock was busy, the poll is detached
+ * and completed as a cancel (res 0).  A thread calling io_cancel in a loop
+ * keeps the lock busy, so that both ways are taken over the rounds.
  */
 struct pollfree_child {
 	const struct aio_backend *b;
 	aio_context_t ctx;
 	struct iocb *cb;
-	int sfd;
 	long ret;
 };
 
@@ -468,35 +545,75 @@ static int pollfree_child_fn(void *arg)
 	return 0;
 }
 
+struct lock_hammer {
+	const struct aio_backend *b;
+	aio_context_t ctx;
+	struct iocb idle;	/* never submitted: io_cancel searches and finds nothing */
+	atomic_int stop;
+};
+
+static void *hammer_cancel_lock(void *arg)
+{
+	struct lock_hammer *h = arg;
+	struct io_event unused;
+
+	while (!atomic_load(&h->stop))
+		h->b->io_cancel(h->ctx, &h->idle, &unused);
+	return NULL;
+}
+
 TEST_F(poll, pollfree_signalfd)
 {
 	const struct aio_backend *b = variant->backend;
 	static char stack[64 * 1024] __attribute__((aligned(16)));
+	const char *env = getenv("KAIO_POLLFREE_ROUNDS");
+	const int rounds = env ? atoi(env) : 100;
 	struct pollfree_child c = { .b = b };
+	struct lock_hammer h = { .b = b };
+	bool hammer;
+	int hup = 0, cancelled = 0, sfd;
 	sigset_t mask;
-	pid_t pid;
+	pthread_t t;
+	char why[128];
 
-	POLL_BEGIN();
+	POLL_BEGIN(AIO_OP_CANCEL);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGUSR2);
-	c.sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	ASSERT_LE(0, c.sfd);
-	c.ctx = self->ctx;
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	ASSERT_LE(0, sfd);
+	c.ctx = h.ctx = self->ctx;
 	c.cb = &self->cb[0];
-	c.ret = -2;
-	poll_prep(&self->cb[0], c.sfd, POLLIN, 7);
-	/* Shared memory (and so the context), handlers of its own. */
-	pid = clone(pollfree_child_fn, stack + sizeof(stack), CLONE_VM | SIGCHLD, &c);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	ASSERT_EQ(1, c.ret);
-	ASSERT_EQ(1, reap_events(b, self->ctx, self->ev, 1, 3000));
-	EXPECT_EQ(7ull, self->ev[0].data);
-	/* The freeing wake-up announces a hang-up; completed from it, or as a cancel. */
-	EXPECT_TRUE(self->ev[0].res == POLLHUP || self->ev[0].res == 0) {
-		TH_LOG("%s: res %#llx", b->name, (unsigned long long)self->ev[0].res);
+	hammer = threads_usable(why, sizeof(why));
+	if (hammer)
+		ASSERT_EQ(0, pthread_create(&t, NULL, hammer_cancel_lock, &h));
+	for (int round = 0; round < rounds; round++) {
+		pid_t pid;
+
+		c.ret = -2;
+		poll_prep(&self->cb[0], sfd, POLLIN, round + 1);
+		/* Shared memory (and so the context), handlers of its own. */
+		pid = clone(pollfree_child_fn, stack + sizeof(stack), CLONE_VM | SIGCHLD, &c);
+		ASSERT_LT(0, pid);
+		ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+		ASSERT_EQ(1, c.ret);
+		ASSERT_EQ(1, reap_events(b, self->ctx, self->ev, 1, 3000));
+		ASSERT_EQ((unsigned long long)round + 1, self->ev[0].data);
+		ASSERT_TRUE(self->ev[0].res == POLLHUP || self->ev[0].res == 0) {
+			TH_LOG("%s: res %#llx", b->name, (unsigned long long)self->ev[0].res);
+		}
+		if (self->ev[0].res)
+			hup++;
+		else
+			cancelled++;
 	}
-	close(c.sfd);
+	if (hammer) {
+		atomic_store(&h.stop, 1);
+		pthread_join(t, NULL);
+	}
+	EXPECT_EQ(0, ring_empty(b, self->ctx));
+	TH_LOG("%s: %d rounds: %d completed by the freeing wake-up, %d detached and cancelled%s",
+	       b->name, rounds, hup, cancelled, hammer ? "" : " (no lock hammer: no threads)");
+	close(sfd);
 }
 
 /*

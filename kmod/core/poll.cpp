@@ -13,8 +13,8 @@
  *     completion work is pending, and the cancel lock can be had without
  *     waiting (the wake-up already holds the queue's lock, so it may only
  *     try); with an eventfd to signal from inside an eventfd wake-up, the
- *     last put is deferred to the workqueue instead (the eventfd would
- *     recurse);
+ *     completion's put (which may post the event and signal the eventfd)
+ *     is deferred to the workqueue instead (the eventfd would recurse);
  *   - otherwise the completion work, which asks the file again.  The entry
  *     stays on the queue until then, so no wake-up is lost; a wake-up that
  *     arrives while the work is pending makes it run once more;
