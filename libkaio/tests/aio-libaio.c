@@ -32,6 +32,14 @@ static void show(const char *what, int ret)
 	fflush(stdout);
 }
 
+/* The events got, in the order the ring gave them. */
+static void show_events(const struct io_event *ev, int n)
+{
+	for (int i = 0; i < n; i++)
+		printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
+		       (unsigned long)ev[i].res);
+}
+
 static int callbacks, callback_bytes;
 static struct iocb *cbs_base;
 
@@ -152,22 +160,16 @@ int main(void)
 		show("io_submit(3 polls)", io_submit(ctx, 3, cbs));
 		n = io_getevents(ctx, 1, NR, ev, NULL);
 		show("io_getevents(ready at once)", n);
-		for (int i = 0; i < n; i++)
-			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
-			       (unsigned long)ev[i].res);
+		show_events(ev, n);
 		if (write(p[1], "x", 1) != 1 || read(p[0], &c, 1) != 1)
 			return 1;
 		n = io_getevents(ctx, 1, NR, ev, NULL);
 		show("io_getevents(after a write)", n);
-		for (int i = 0; i < n; i++)
-			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
-			       (unsigned long)ev[i].res);
+		show_events(ev, n);
 		show("io_cancel(pending poll)", io_cancel(ctx, &cb[2], ev));
 		n = io_getevents(ctx, 1, NR, ev, NULL);
 		show("io_getevents(cancelled)", n);
-		for (int i = 0; i < n; i++)
-			printf("event: data=%lu res=%#lx\n", (unsigned long)(uintptr_t)ev[i].data,
-			       (unsigned long)ev[i].res);
+		show_events(ev, n);
 		show("io_cancel(again)", io_cancel(ctx, &cb[2], ev));
 		close(p[0]);
 		close(p[1]);
