@@ -53,11 +53,6 @@ PollOp *op_of_entry(void *entry)
 	return kx::container_of(static_cast<PollOp::Entry *>(entry), &PollOp::entry);
 }
 
-unsigned int user_mask(unsigned int mask)
-{
-	return kaio_poll_mangle(mask);
-}
-
 /* Queue the completion work, or note that it has to look once more. */
 void schedule_completion(PollOp *op)
 {
@@ -97,7 +92,7 @@ void complete_work(struct work_struct *work)
 		}
 		/* (If the lock failed, a POLLFREE detached the entry: complete now.) */
 		ctx->remove_cancellable_locked(*req);
-		req->event_.res = user_mask(mask);
+		req->event_.res = kaio_poll_mangle(mask);
 	}
 	req->put();
 }
@@ -159,7 +154,7 @@ kx::Result<void> start_poll(Req *req, const kaio_abi_iocb &iocb)
 				kaio_poll_unlock_queue(&op->head);
 		}
 		if (mask) {
-			req->event_.res = user_mask(mask);
+			req->event_.res = kaio_poll_mangle(mask);
 			err = 0;
 		}
 	}
@@ -201,7 +196,7 @@ extern "C" int kaio_core_poll_wake(void *entry, unsigned int mask)
 	if (mask && !op->work_scheduled && ctx->cancel_lock().try_lock_irqsave(&flags)) {
 		kaio_poll_dequeue(entry);
 		ctx->remove_cancellable_locked(*req);
-		req->event_.res = user_mask(mask);
+		req->event_.res = kaio_poll_mangle(mask);
 		const bool defer = req->eventfd_.get() && !kaio_eventfd_signal_allowed();
 		if (defer) {
 			op->work.init(put_work);
