@@ -10,6 +10,12 @@
 #   make bench               build the benchmarks into build/bench (run: bench/run)
 #   make mixed               the mixed-workload verifier, long (MIXED_OPS per thread,
 #                            default 20000), both backends, in QEMU on the stock kernel
+#   make reliability         build the stress load and the fuzzer into build/reliability
+#   make stress DURATION=s   the stress load (reliability/run-stress), native and kaio,
+#                            64- and 32-bit, in QEMU on KERNEL=test (the debug kernel,
+#                            default) or stock; DURATION in seconds (default 60)
+#   make fuzz DURATION=s     the fuzzer (reliability/run-fuzz) the same way; SEED=n
+#                            replays a run
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -35,7 +41,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio demo bench check run mixed clean help
+.PHONY: all module selftests libkaio reliability stress fuzz demo bench check run mixed clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -66,6 +72,19 @@ libkaio:
 
 demo:
 	@$(MAKE) -C demo O=$(abspath build/demo)
+
+reliability:
+	@$(MAKE) -C reliability O=$(abspath build/reliability)
+
+# The long runs boot the debug kernel unless KERNEL=stock is given.
+DURATION ?= 60
+SEED ?=
+RUN_KERNEL := $(if $(filter command line,$(origin KERNEL)),$(KERNEL),test)
+stress fuzz: reliability
+	@$(MAKE) --no-print-directory module KERNEL=$(RUN_KERNEL)
+	qemu/run --kernel $(RUN_KERNEL) --timeout $$(( $(DURATION) * 3 + 600 )) \
+		--module build/$(RUN_KERNEL)/kaio.ko -- \
+		reliability/run-$@ --duration $(DURATION) $(if $(SEED),--seed $(SEED)) build/reliability
 
 bench:
 	@$(MAKE) -C bench O=$(abspath build/bench)

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0
+/* placeholder: the fuzz tool (issue 11) */
+int main(void)
+{
+	return 0;
+}
