@@ -16,6 +16,8 @@
 #                            default) or stock; DURATION in seconds (default 60)
 #   make fuzz DURATION=s     the fuzzer (reliability/run-fuzz) the same way; SEED=n
 #                            replays a run
+#   make races ROUNDS=n      selftests/race_test with n rounds per race (default 1000),
+#                            both backends, 64- and 32-bit, on KERNEL=test (default)
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -41,7 +43,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio reliability stress fuzz demo bench check run mixed clean help
+.PHONY: all module selftests libkaio reliability stress fuzz races demo bench check run mixed clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -85,6 +87,14 @@ stress fuzz: reliability
 	qemu/run --kernel $(RUN_KERNEL) --timeout $$(( $(DURATION) * 3 + 600 )) \
 		--module build/$(RUN_KERNEL)/kaio.ko -- \
 		reliability/run-$@ --duration $(DURATION) $(if $(SEED),--seed $(SEED)) build/reliability
+
+ROUNDS ?= 1000
+races: selftests
+	@$(MAKE) --no-print-directory module KERNEL=$(RUN_KERNEL)
+	qemu/run --kernel $(RUN_KERNEL) --timeout $$(( $(ROUNDS) * 10 + 600 )) \
+		--module build/$(RUN_KERNEL)/kaio.ko -- \
+		sh -c 'for t in race_test race_test_32; do \
+			KAIO_RACE_ROUNDS=$(ROUNDS) build/selftests/$$t || exit 1; done'
 
 bench:
 	@$(MAKE) -C bench O=$(abspath build/bench)
