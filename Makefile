@@ -18,6 +18,11 @@
 #                            replays a run
 #   make races ROUNDS=n      selftests/race_test with n rounds per race (default 1000),
 #                            both backends, 64- and 32-bit, on KERNEL=test (default)
+#   make reload CYCLES=n     selftests/reload-stress: n load/use/unload cycles (default
+#                            100), rmmod refused while in use, on the debug kernel
+#   make coverage            line and branch coverage of kaio.ko (gcov build on the
+#                            debug kernel) over what make check runs in the guest;
+#                            STRESS=s FUZZ=s add the long runs; build/coverage/
 #   make check               run everything (installs packages, builds the test
 #                            kernel if needed, boots QEMU); ends "N passed, N failed"
 #   make run                 the demo, on Debian's stock kernel in QEMU
@@ -43,7 +48,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio reliability stress fuzz races demo bench check run mixed clean help
+.PHONY: all module selftests libkaio reliability stress fuzz races reload coverage demo bench check run mixed clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -95,6 +100,19 @@ races: selftests
 		--module build/$(RUN_KERNEL)/kaio.ko -- \
 		sh -c 'for t in race_test race_test_32; do \
 			KAIO_RACE_ROUNDS=$(ROUNDS) build/selftests/$$t || exit 1; done'
+
+CYCLES ?= 100
+reload: selftests
+	@$(MAKE) --no-print-directory module KERNEL=$(RUN_KERNEL)
+	qemu/run --kernel $(RUN_KERNEL) --timeout $$(( $(CYCLES) * 30 + 600 )) \
+		--append srcutree.convert_to_big=1 --module build/$(RUN_KERNEL)/kaio.ko -- \
+		selftests/reload-stress --rounds $(CYCLES) build/$(RUN_KERNEL)/kaio.ko \
+		build/selftests/kaio-churn
+
+STRESS ?= 0
+FUZZ ?= 0
+coverage:
+	reliability/coverage --stress $(STRESS) --fuzz $(FUZZ)
 
 bench:
 	@$(MAKE) -C bench O=$(abspath build/bench)

@@ -5,6 +5,7 @@
  *
  *	kaio-churn [-n PROCS] [-f FILE]
  *	kaio-churn -s [-n PROCS] [-H MS]
+ *	kaio-churn -k FLAG
  *
  * Forks PROCS children (default 64), spread over the online CPUs.  Each
  * opens /dev/kaio, sets up a context (registering an mmu notifier for its
@@ -22,11 +23,16 @@
  * they queued waits behind the spinning task.  Module unload must wait for
  * those frees.
  *
+ * With -k, one process keeps a context with a poll pending and closes its
+ * descriptor of /dev/kaio, creates the file FLAG and exits once FLAG is
+ * gone: meanwhile the module must refuse to unload.
+ *
  * Waits for the children and exits 0 if every one did its part, 1
  * otherwise (the spinning task, if any, is left to finish on its own).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +82,34 @@ static int sleeper(int go, int rt)
 	if (read(go, &c, 1) != 0)
 		return 16;
 	return 0;
+}
+
+/* -k: hold a context with a poll pending, the device closed, while @flag exists. */
+static int keeper(const char *flag)
+{
+	struct iocb cb = { .aio_lio_opcode = IOCB_CMD_POLL, .aio_buf = POLLIN };
+	struct iocb *list[1] = { &cb };
+	struct kaio_submit_args submit = { .nr = 1, .iocbpp = (uintptr_t)list };
+	aio_context_t ctx;
+	int dev, err, fd, pipefd[2];
+
+	err = setup(&dev, 4, &ctx);
+	if (err)
+		return err;
+	if (pipe(pipefd))
+		return 30;
+	cb.aio_fildes = (unsigned int)pipefd[0];
+	submit.ctx = ctx;
+	if (ioctl(dev, KAIO_IOC_SUBMIT, &submit) != 1)
+		return 31;
+	close(dev);
+	fd = open(flag, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return 32;
+	close(fd);
+	while (access(flag, F_OK) == 0)
+		usleep(10000);
+	return 0;	/* the context and its poll die with the mm */
 }
 
 /* -H: spin at real-time priority on @cpu for @ms once @start is written. */
@@ -142,12 +176,12 @@ static int child(int index, const char *file)
 int main(int argc, char **argv)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	const char *file = NULL;
+	const char *file = NULL, *flag = NULL;
 	int procs = 64, opt, bad = 0, sleepers = 0, started = 0;
 	int go[2] = { -1, -1 }, start[2] = { -1, -1 };
 	long hog_ms = 0;
 
-	while ((opt = getopt(argc, argv, "n:f:sH:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:f:sH:k:")) != -1) {
 		switch (opt) {
 		case 'n':
 			procs = atoi(optarg);
@@ -161,12 +195,17 @@ int main(int argc, char **argv)
 		case 'H':
 			hog_ms = atol(optarg);
 			break;
+		case 'k':
+			flag = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-n PROCS] [-f FILE] | -s [-n PROCS] [-H MS]\n",
+			fprintf(stderr, "usage: %s [-n PROCS] [-f FILE] | -s [-n PROCS] [-H MS] | -k FLAG\n",
 				argv[0]);
 			return 2;
 		}
 	}
+	if (flag)
+		return keeper(flag);
 	if (cpus < 1)
 		cpus = 1;
 	if (sleepers && (pipe(go) || pipe(start))) {
