@@ -1662,6 +1662,17 @@ static void check_nr(const struct aio_backend *b, unsigned long base)
 		sleep_ms(50);
 	}
 	fail("%s aio-nr is %lu after the run, %lu before", b->name, now, base);
+	/* What is still mapped: rings of contexts the bookkeeping lost, or not? */
+	{
+		FILE *f = fopen("/proc/self/maps", "re");
+		char line[512];
+
+		while (f && fgets(line, sizeof(line), f))
+			if (strstr(line, "aio"))
+				fprintf(stderr, "fuzz:   still mapped: %s", line);
+		if (f)
+			fclose(f);
+	}
 }
 
 static void init_threads(int n)
