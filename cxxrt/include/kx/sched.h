@@ -83,7 +83,14 @@ public:
 
 	Workqueue() = default;
 
-	[[nodiscard]] Result<void> create(const char *name, Kind kind = Kind::Bound)
+	/*
+	 * Always inlined: an inline function the compiler keeps out of line
+	 * (gcov's instrumentation makes this one too big) becomes a COMDAT
+	 * copy in every object using it, the linker keeps one, and objtool's
+	 * .return_sites entries for the discarded copies then fail the link.
+	 */
+	[[nodiscard, gnu::always_inline]] Result<void> create(const char *name,
+							      Kind kind = Kind::Bound)
 	{
 		wq_ = KX_TRY(from_err_ptr(kx_workqueue_create(name, kind == Kind::Unbound)));
 		return {};
