@@ -297,6 +297,9 @@ struct worker {
 	struct block blk[NFILES][NBLOCKS];
 	struct src src[NSRC];
 	atomic_int munmaps;
+	atomic_int draining;		/* drains under way */
+	long long start_ms;		/* now_ms() when the worker started */
+	atomic_long last_event_ms;	/* ms since start_ms of the last event or drain start */
 	atomic_uint next_wtag;
 	bool numa;
 	char self_exe[64];
@@ -610,6 +613,8 @@ static void check_event(struct sctx *c, int slot, const struct io_event *e)
 		atomic_store_explicit(&W.blk[r->file][r->block].claimed, 0, memory_order_release);
 	}
 	count(S_EVENTS, 1);
+	atomic_store_explicit(&W.last_event_ms, (long)(now_ms() - W.start_ms),
+			      memory_order_relaxed);
 	pthread_mutex_lock(&c->lock);
 	req_put_locked(r);
 	pthread_mutex_unlock(&c->lock);
@@ -946,21 +951,33 @@ static void op_destroy(struct rng *r)
 		if (B->io_destroy(c->id) != -1 || errno != EINVAL)
 			err("io_destroy of ctx %#lx with a PROT_NONE ring: not EINVAL",
 			    (unsigned long)c->id);
-	} else if (ctx_kill(c)) {
+	} else {
+		int users = 0;
+
+		/* Better with company: give the others a moment to come in. */
+		for (int i = 0; i < 50; i++) {
+			pthread_mutex_lock(&c->lock);
+			users = c->users;
+			pthread_mutex_unlock(&c->lock);
+			if (users > 1)
+				break;
+			sched_yield();
+		}
+		if (!ctx_kill(c))
+			goto out;
 		call_count();
 		ret = B->io_destroy(c->id);
 		if (ret)
 			err("io_destroy of ctx %#lx: %s", (unsigned long)c->id, strerror(errno));
 		count(S_DESTROY, 1);
-		pthread_mutex_lock(&c->lock);
-		if (c->users > 1)
+		if (users > 1)
 			count(S_DESTROY_BUSY, 1);
-		pthread_mutex_unlock(&c->lock);
 		/* A second io_destroy is EINVAL (the address cannot be reused yet). */
 		call_count();
 		if (B->io_destroy(c->id) != -1 || errno != EINVAL)
 			err("second io_destroy of ctx %#lx: not EINVAL", (unsigned long)c->id);
 	}
+out:
 	ctx_put(c);
 }
 
@@ -974,37 +991,30 @@ static bool drain(struct rng *r, struct sctx *c, int slot)
 	long long last = now_ms();
 
 	/*
-	 * Every pending poll: cancelled, or it completed and its event will
-	 * come.  We hold the context exclusively: nobody else reaps, so the
-	 * records stay until we reap them below.
+	 * Every poll in the table, whether or not somebody tried to cancel it
+	 * before (that try may have failed: a PROT_NONE ring, say): cancelled
+	 * now, or it completed and its event will come.  We hold the context
+	 * exclusively, so nobody reaps and frees the records meanwhile.
 	 */
-	for (;;) {
-		struct req *polls[64];
-		int n = 0;
-
-		pthread_mutex_lock(&c->lock);
-		for (int h = 0; h < HASH && n < 64; h++)
-			for (struct req *q = c->hash[h]; q && n < 64; q = q->next)
-				if (q->kind == K_POLL && !atomic_load(&q->cancel_tried)) {
-					atomic_store(&q->cancel_tried, 1);
-					polls[n++] = q;
-				}
-		pthread_mutex_unlock(&c->lock);
-		if (!n)
-			break;
-		for (int i = 0; i < n; i++) {
+	pthread_mutex_lock(&c->lock);
+	for (int h = 0; h < HASH; h++) {
+		for (struct req *q = c->hash[h]; q; q = q->next) {
 			struct io_event result;
 			long ret;
 
+			if (q->kind != K_POLL)
+				continue;
+			atomic_store(&q->cancel_tried, 1);
 			call_count();
 			count(S_CANCEL, 1);
-			ret = B->io_cancel(c->id, &polls[i]->cb, &result);
+			ret = B->io_cancel(c->id, &q->cb, &result);
 			if (ret == -1 && errno == EINPROGRESS)
 				count(S_CANCEL_HIT, 1);
 			else if (ret != -1 || errno != EINVAL)
 				err("drain: io_cancel of a poll: %ld (%s)", ret, strerror(errno));
 		}
 	}
+	pthread_mutex_unlock(&c->lock);
 	for (;;) {
 		long left, now_left;
 
@@ -1091,7 +1101,10 @@ static void op_retire(struct rng *r, int slot, bool destroy)
 			err("mprotect of ring %#lx: %s", (unsigned long)c->id, strerror(errno));
 		c->prot = PROT_READ | PROT_WRITE;
 	}
+	atomic_store(&W.last_event_ms, (long)(now_ms() - W.start_ms));
+	atomic_fetch_add(&W.draining, 1);
 	drain(r, c, slot);
+	atomic_fetch_sub(&W.draining, 1);
 	if (destroy && ctx_kill(c)) {
 		call_count();
 		if (B->io_destroy(c->id))
@@ -1500,6 +1513,37 @@ static void *helper(void *arg)
 	return NULL;
 }
 
+/*
+ * A drain waits without a timeout for events that must come: if none
+ * comes for a minute, say what is missing and end the worker, rather
+ * than hang until the main process kills it.
+ */
+static void *watchdog(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sleep_ms(1000);
+		if (!atomic_load(&W.draining) ||
+		    now_ms() - W.start_ms - atomic_load(&W.last_event_ms) < 60000)
+			continue;
+		err("a drain got no event for 60 s; requests still in flight:");
+		for (int i = 0; i < NCTX; i++) {
+			struct sctx *c = &W.ctx[i];
+			int shown = 0;
+
+			/* No lock: its holder may be the stuck one.  Racy, for diagnosis only. */
+			for (int h = 0; h < HASH && shown < 10; h++)
+				for (struct req *q = c->hash[h]; q && shown < 10; q = q->next, shown++)
+					fprintf(stderr, "stress:   ctx %#lx slot %d: %s tag %#llx%s\n",
+						(unsigned long)c->id, i, kind_names[q->kind],
+						(unsigned long long)q->cb.aio_data,
+						atomic_load(&q->cancel_tried) ? " (cancel tried)" : "");
+		}
+		_exit(3);
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Worker threads and processes                                         */
 
@@ -1572,7 +1616,7 @@ static void read_back(void)
 
 static int worker_main(int index, unsigned long long seed, long long deadline, int nthreads)
 {
-	pthread_t th[MAX_THREADS], hp;
+	pthread_t th[MAX_THREADS], hp, wd;
 	struct thread_arg ta[MAX_THREADS];
 	pthread_rwlockattr_t ra;
 	struct rng r;
@@ -1581,6 +1625,7 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 	W.index = index;
 	W.seed = seed;
 	W.deadline = deadline;
+	W.start_ms = now_ms();
 	W.nthreads = nthreads;
 	W.numa = have_two_nodes();
 	atomic_store(&W.next_wtag, 1);
@@ -1614,6 +1659,8 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 	}
 	count(S_WORKERS, 1);
 	pthread_create(&hp, NULL, helper, NULL);
+	pthread_create(&wd, NULL, watchdog, NULL);
+	pthread_detach(wd);
 	for (int i = 0; i < nthreads; i++) {
 		ta[i].id = i;
 		if (pthread_create(&th[i], NULL, worker_thread, &ta[i])) {
