@@ -14,13 +14,17 @@
  *
  *   io_setup with a random nr_events; io_submit of batches mixing PREAD,
  *   PWRITE, PREADV, PWRITEV, FSYNC, FDSYNC and POLL (on pipes and eventfds
- *   the helper makes readable now and then), some with IOCB_FLAG_RESFD;
- *   io_getevents and io_pgetevents with random min_nr, nr and timeouts
- *   (zero, a few ms, NULL where every awaited event is sure to come);
+ *   the helper makes readable now and then), some with IOCB_FLAG_RESFD,
+ *   IOCB_FLAG_IOPRIO or RWF_HIPRI/DSYNC/SYNC; io_getevents and
+ *   io_pgetevents (with or without a signal mask) with random min_nr, nr
+ *   and timeouts (zero, a few ms, NULL where every awaited event is sure
+ *   to come), interrupted now and then by the helper's SIGUSR1 (EINTR);
  *   reaping straight from the ring; io_cancel of polls (and of requests
  *   that cannot be cancelled); io_destroy while other threads still
  *   submit and reap on the context; a clean retirement (drain, verify,
- *   destroy); mprotect(PROT_NONE), mremap and munmap of a ring; fork with
+ *   destroy); mprotect of a ring to read-only (every call still works) or
+ *   PROT_NONE (every call fails with EINVAL: a context is found by reading
+ *   its ring's id), mremap and munmap of a ring; fork with
  *   I/O in flight (the child checks it cannot use its parent's contexts,
  *   makes its own and exits or execs with I/O in flight); move_pages(2) of
  *   ring pages between NUMA nodes 0 and 1 and /proc/sys/vm/compact_memory
@@ -46,9 +50,13 @@
  * pread(2) before it ends.  At the end the backend's aio-nr must be back
  * at its value before the run.
  *
+ * A drain waits without timeout only for events that must come; a
+ * watchdog ends a worker whose drain saw no event for a minute, listing
+ * the requests still in flight.
+ *
  * Contexts are addresses: to keep a dead context's address from being
  * handed to a new one while a thread may still use the old id, io_setup
- * waits (skips) while any dead context still has users.
+ * and mremap wait (skip) while any dead context still has users.
  *
  * Output: statistics and a result line "stress: backend=... errors=N";
  * exit status 0 only when nothing failed (77: the backend is unusable).
@@ -64,6 +72,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -98,7 +107,8 @@ enum counter {
 	S_SETUP, S_SETUP_FAIL, S_DESTROY, S_DESTROY_BUSY, S_RETIRE, S_SUBMIT, S_SUBMIT_EAGAIN,
 	S_REQS, S_GETEVENTS, S_PGETEVENTS, S_USER_REAP, S_CANCEL, S_CANCEL_HIT, S_EVENTS,
 	S_EVENTS_DEAD, S_MPROTECT, S_MREMAP, S_MUNMAP, S_FORK, S_EXEC, S_MOVE_PAGES,
-	S_COMPACT, S_DUP2, S_CLOSE_SRC, S_READBACK, S_RESFD, S_CALLS, S_WORKERS, S_ERRORS,
+	S_COMPACT, S_DUP2, S_CLOSE_SRC, S_SIGNAL, S_EINTR, S_READBACK, S_RESFD, S_CALLS, S_WORKERS,
+	S_ERRORS,
 	S_NR
 };
 
@@ -106,7 +116,8 @@ static const char *const stat_names[S_NR] = {
 	"setup", "setup_fail", "destroy", "destroy_inuse", "retire", "submit", "submit_eagain",
 	"submitted", "getevents", "pgetevents", "user_reap", "cancel", "cancel_inprogress",
 	"verified", "unverified_dead", "mprotect", "mremap", "munmap", "fork", "exec",
-	"move_pages", "compact", "dup2", "close_src", "readback", "resfd", "calls", "workers",
+	"move_pages", "compact", "dup2", "close_src", "signal", "eintr", "readback", "resfd",
+	"calls", "workers",
 	"errors",
 };
 
@@ -302,6 +313,9 @@ struct worker {
 	atomic_long last_event_ms;	/* ms since start_ms of the last event or drain start */
 	atomic_uint next_wtag;
 	bool numa;
+	pthread_t threads[MAX_THREADS];
+	pthread_mutex_t sig_lock;	/* nthreads_up: threads that may be signalled */
+	int nthreads_up;
 	char self_exe[64];
 };
 
@@ -639,6 +653,8 @@ static long reap_call(struct rng *r, struct sctx *c, int slot, bool pget, long m
 		count(S_PGETEVENTS, 1);
 		sigemptyset(&mask);
 		sigaddset(&mask, SIGUSR2);
+		if (rnd(r, 2))
+			sigaddset(&mask, SIGUSR1);	/* the helper's: no EINTR then */
 		usig.sigmask = &mask;
 		usig.sigsetsize = AIO_KERNEL_SIGSET_SIZE;
 		got = B->io_pgetevents(c->id, min_nr, nr, ev, timeout_ms < 0 ? NULL : &ts,
@@ -646,6 +662,11 @@ static long reap_call(struct rng *r, struct sctx *c, int slot, bool pget, long m
 	} else {
 		count(S_GETEVENTS, 1);
 		got = B->io_getevents(c->id, min_nr, nr, ev, timeout_ms < 0 ? NULL : &ts);
+	}
+	if (got < 0 && errno == EINTR) {
+		/* The helper's SIGUSR1 ran its handler: nothing was consumed. */
+		count(S_EINTR, 1);
+		return 0;
 	}
 	if (got < 0)
 		return -1;
@@ -727,6 +748,23 @@ static void prep_rw(struct rng *r, struct req *q, int fd)
 	}
 	cb->aio_fildes = (unsigned int)fd;
 	cb->aio_offset = (long long)q->block * BLOCK;
+	/* Per-request flags that change nothing a tmpfs file would show. */
+	switch (rnd(r, 8)) {
+	case 0:
+		cb->aio_rw_flags = RWF_HIPRI;	/* dropped: nobody polls for AIO */
+		break;
+	case 1:
+		cb->aio_rw_flags = write ? RWF_DSYNC : 0;
+		break;
+	case 2:
+		cb->aio_rw_flags = write ? RWF_SYNC : 0;
+		break;
+	case 3:
+		/* Best effort, level 4: allowed to anyone. */
+		cb->aio_flags |= IOCB_FLAG_IOPRIO;
+		cb->aio_reqprio = (2 << 13) | 4;
+		break;
+	}
 	if (vec) {
 		int n = 1 + (int)rnd(r, 4);
 		size_t left = BLOCK, at = 0;
@@ -792,7 +830,7 @@ static void op_submit(struct rng *r)
 		}
 		if (rnd(r, 4) == 0 && c->efd >= 0) {
 			q->resfd = true;
-			q->cb.aio_flags = IOCB_FLAG_RESFD;
+			q->cb.aio_flags |= IOCB_FLAG_RESFD;
 			q->cb.aio_resfd = (unsigned int)c->efd;
 		}
 		reqs[made] = q;
@@ -1465,6 +1503,16 @@ static void *helper(void *arg)
 	rng_seed(&r, W.seed ^ 0x5eed);
 	while (!atomic_load(&W.stop)) {
 		struct src *s = &W.src[rnd(&r, NSRC)];
+
+		/* Interrupt a waiter now and then (a handler, no SA_RESTART). */
+		if (rnd(&r, 4) == 0) {
+			pthread_mutex_lock(&W.sig_lock);
+			if (W.nthreads_up) {
+				pthread_kill(W.threads[rnd(&r, (unsigned int)W.nthreads_up)], SIGUSR1);
+				count(S_SIGNAL, 1);
+			}
+			pthread_mutex_unlock(&W.sig_lock);
+		}
 		unsigned int what = rnd(&r, 16);
 
 		if (what < 8) {
@@ -1614,9 +1662,15 @@ static void read_back(void)
 		}
 }
 
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
 static int worker_main(int index, unsigned long long seed, long long deadline, int nthreads)
 {
-	pthread_t th[MAX_THREADS], hp, wd;
+	pthread_t hp, wd;
+	struct sigaction sa;
 	struct thread_arg ta[MAX_THREADS];
 	pthread_rwlockattr_t ra;
 	struct rng r;
@@ -1630,6 +1684,7 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 	W.numa = have_two_nodes();
 	atomic_store(&W.next_wtag, 1);
 	pthread_mutex_init(&W.addr_lock, NULL);
+	pthread_mutex_init(&W.sig_lock, NULL);
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	for (int i = 0; i < NCTX; i++) {
@@ -1658,19 +1713,31 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 		}
 	}
 	count(S_WORKERS, 1);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;	/* no SA_RESTART: waits end with EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
 	pthread_create(&hp, NULL, helper, NULL);
 	pthread_create(&wd, NULL, watchdog, NULL);
 	pthread_detach(wd);
 	for (int i = 0; i < nthreads; i++) {
 		ta[i].id = i;
-		if (pthread_create(&th[i], NULL, worker_thread, &ta[i])) {
+		if (pthread_create(&W.threads[i], NULL, worker_thread, &ta[i])) {
 			err("pthread_create: %s", strerror(errno));
 			nthreads = i;
 			break;
 		}
 	}
+	pthread_mutex_lock(&W.sig_lock);
+	W.nthreads_up = nthreads;
+	pthread_mutex_unlock(&W.sig_lock);
+	/* Threads end at the deadline, but not all at once. */
+	while (now_ms() < W.deadline)
+		sleep_ms(20);
+	pthread_mutex_lock(&W.sig_lock);
+	W.nthreads_up = 0;
+	pthread_mutex_unlock(&W.sig_lock);
 	for (int i = 0; i < nthreads; i++)
-		pthread_join(th[i], NULL);
+		pthread_join(W.threads[i], NULL);
 	atomic_store(&W.stop, 1);
 	pthread_join(hp, NULL);
 
