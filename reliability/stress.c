@@ -60,6 +60,8 @@
  *
  * Output: statistics and a result line "stress: backend=... errors=N";
  * exit status 0 only when nothing failed (77: the backend is unusable).
+ * KAIO_STRESS_DEBUG set: each worker also says how long after its
+ * deadline it ended (the run must end close to --duration).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1546,7 +1548,8 @@ static void *helper(void *arg)
 		} else if (W.numa) {
 			move_ring_pages(&r);
 		}
-		if (W.index == 0 && now_ms() >= next_compact) {
+		/* Compaction can take a while: none near the end (it would hold us up). */
+		if (W.index == 0 && now_ms() >= next_compact && now_ms() < W.deadline - 3000) {
 			int fd = open("/proc/sys/vm/compact_memory", O_WRONLY | O_CLOEXEC);
 
 			if (fd >= 0) {
@@ -1740,6 +1743,9 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 		pthread_join(W.threads[i], NULL);
 	atomic_store(&W.stop, 1);
 	pthread_join(hp, NULL);
+	if (getenv("KAIO_STRESS_DEBUG"))
+		fprintf(stderr, "stress: worker %d: threads done %lld ms after the deadline\n",
+			index, now_ms() - deadline);
 
 	/* Every context still alive: drain and verify; destroy it, or leave it to exit. */
 	rng_seed(&r, seed ^ 0xe0d);
@@ -1767,6 +1773,9 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 		}
 	}
 	read_back();
+	if (getenv("KAIO_STRESS_DEBUG"))
+		fprintf(stderr, "stress: worker %d: done %lld ms after the deadline\n", index,
+			now_ms() - deadline);
 	return atomic_load(&W.errors) ? 1 : 0;
 }
 
