@@ -299,7 +299,6 @@ struct worker {
 	int index;
 	unsigned long long seed;
 	long long deadline;
-	int nthreads;
 	atomic_int stop;
 	atomic_long errors;
 	atomic_int msgs;
@@ -318,7 +317,6 @@ struct worker {
 	pthread_t threads[MAX_THREADS];
 	pthread_mutex_t sig_lock;	/* nthreads_up: threads that may be signalled */
 	int nthreads_up;
-	char self_exe[64];
 };
 
 static struct worker W;
@@ -1683,7 +1681,6 @@ static int worker_main(int index, unsigned long long seed, long long deadline, i
 	W.seed = seed;
 	W.deadline = deadline;
 	W.start_ms = now_ms();
-	W.nthreads = nthreads;
 	W.numa = have_two_nodes();
 	atomic_store(&W.next_wtag, 1);
 	pthread_mutex_init(&W.addr_lock, NULL);
