@@ -19,7 +19,8 @@
 #   make races ROUNDS=n      selftests/race_test with n rounds per race (default 1000),
 #                            both backends, 64- and 32-bit, on KERNEL=test (default)
 #   make reload CYCLES=n     selftests/reload-stress: n load/use/unload cycles (default
-#                            100), rmmod refused while in use, on the debug kernel
+#                            100), rmmod refused while in use; then selftests/load-faults:
+#                            every fault point of the module's load; on the debug kernel
 #   make coverage            line and branch coverage of kaio.ko (gcov build on the
 #                            debug kernel) over what make check runs in the guest;
 #                            STRESS=s FUZZ=s add the long runs; build/coverage/
@@ -106,8 +107,9 @@ reload: selftests
 	@$(MAKE) --no-print-directory module KERNEL=$(RUN_KERNEL)
 	qemu/run --kernel $(RUN_KERNEL) --timeout $$(( $(CYCLES) * 30 + 600 )) \
 		--append srcutree.convert_to_big=1 --module build/$(RUN_KERNEL)/kaio.ko -- \
-		selftests/reload-stress --rounds $(CYCLES) build/$(RUN_KERNEL)/kaio.ko \
-		build/selftests/kaio-churn
+		sh -c 'selftests/reload-stress --rounds $(CYCLES) build/$(RUN_KERNEL)/kaio.ko \
+			build/selftests/kaio-churn && \
+		selftests/load-faults build/$(RUN_KERNEL)/kaio.ko build/selftests/kaio-load'
 
 STRESS ?= 0
 FUZZ ?= 0
