@@ -1094,11 +1094,19 @@ static bool drain(struct rng *r, struct sctx *c, int slot)
 		struct __kernel_timespec zero = { 0, 0 };
 		long got;
 
-		call_count();
-		got = B->io_getevents(c->id, 0, 1, &ev, &zero);
+		/*
+		 * io_getevents() that got nothing fails with EINTR while a
+		 * signal is pending, even with a zero timeout (native's
+		 * system call checks after the read): the helper's SIGUSR1s.
+		 */
+		do {
+			call_count();
+			got = B->io_getevents(c->id, 0, 1, &ev, &zero);
+		} while (got == -1 && errno == EINTR);
 		if (got != 0) {
-			err("ctx %#lx drained, yet io_getevents gives %ld (tag %#llx)",
-			    (unsigned long)c->id, got, got > 0 ? (unsigned long long)ev.data : 0ull);
+			err("ctx %#lx drained, yet io_getevents gives %ld (%s, tag %#llx)",
+			    (unsigned long)c->id, got, got < 0 ? strerror(errno) : "events",
+			    got > 0 ? (unsigned long long)ev.data : 0ull);
 			if (got > 0)
 				check_event(c, slot, &ev);
 		}
