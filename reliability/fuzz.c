@@ -1803,6 +1803,32 @@ static bool rec_equal(const struct rec *a, const struct rec *b)
 	return a->op == b->op && a->ret == b->ret && a->err == b->err && a->digest == b->digest;
 }
 
+/*
+ * Reap a diff side, or kill it once it has run HANG_SEC seconds (a call
+ * that waits forever on one backend): 0, or -1 if it hung.
+ */
+static int wait_side(pid_t pid, int *status)
+{
+	double give_up = now_sec() + HANG_SEC;
+
+	for (;;) {
+		pid_t got = waitpid(pid, status, WNOHANG);
+
+		if (got == pid)
+			return 0;
+		if (got < 0 && errno != EINTR) {
+			perror("fuzz: waitpid");
+			return -1;
+		}
+		if (now_sec() > give_up) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return -1;
+		}
+		sleep_ms(10);
+	}
+}
+
 static int run_diff(void)
 {
 	double start = now_sec(), deadline = start + opt.duration;
@@ -1848,8 +1874,15 @@ static int run_diff(void)
 			}
 			if (pid == 0)
 				_exit(diff_side(bs[s], seed, n, side[s]));
-			if (waitpid(pid, &st[s], 0) < 0) {
-				perror("fuzz: waitpid");
+			if (wait_side(pid, &st[s])) {
+				unsigned int i = 0;
+
+				while (i < n && side[s][i].valid)
+					i++;
+				fail("diff round %" PRIu64 " (round seed %" PRIu64 "): the %s side made no"
+				     " progress for %d s at call #%u; replay: kaio-fuzz%s --mode diff"
+				     " --seed %" PRIu64 " --calls %u --replay", round, seed, bs[s]->name,
+				     HANG_SEC, i, aio_abi_is_32bit() ? "_32" : "", seed, i + 1);
 				return 1;
 			}
 		}
