@@ -347,7 +347,12 @@ static enum pk pick_pk(struct rng *r, unsigned int valid_percent)
 	return (enum pk)(1 + below(r, PK_NR - 1));
 }
 
-static uint64_t kernel_address(struct rng *r)
+/*
+ * A kernel address.  A 32-bit caller's pointer argument (not @wide, a
+ * 64-bit field) holds 32 bits: a 64-bit one would reach the kernel cut
+ * down, often to NULL (an io_getevents timeout of NULL waits forever).
+ */
+static uint64_t kernel_address(struct rng *r, bool wide)
 {
 	static const uint64_t k64[] = {
 		0xffff888000000000ULL, 0xffffffff81000000ULL, 0xffffc90000000000ULL,
@@ -356,7 +361,7 @@ static uint64_t kernel_address(struct rng *r)
 	};
 	static const uint64_t k32[] = { 0xffffe000ULL, 0xfffff000ULL, 0xffffffffULL, 0xc0000000ULL };
 
-	if (aio_abi_is_32bit() && chance(r, 70))
+	if (aio_abi_is_32bit() && (!wide || chance(r, 70)))
 		return PICK(r, k32);
 	return PICK(r, k64);
 }
@@ -397,7 +402,7 @@ static uint64_t place(struct thread *t, enum area a, const void *obj, size_t siz
 	case PK_RO:
 		return KAIO_PTR(ro_page + ro_off);
 	case PK_KERNEL:
-		return kernel_address(r);
+		return kernel_address(r, wide);
 	case PK_HIGHBITS:
 		if (wide && aio_abi_is_32bit())
 			return (1ULL << 32) | KAIO_PTR(base);
