@@ -84,6 +84,7 @@
 #include <unistd.h>
 
 #include "aio_backend.h"
+#include "aio_test_util.h"
 
 #ifndef MPOL_MF_MOVE
 #define MPOL_MF_MOVE	(1 << 1)
@@ -222,22 +223,6 @@ static unsigned long mapping_size(unsigned long addr)
 	}
 	fclose(f);
 	return size;
-}
-
-static bool have_two_nodes(void)
-{
-	char buf[64];
-	ssize_t n;
-	int fd = open("/sys/devices/system/node/has_memory", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return !strncmp(buf, "0-", 2) || !strncmp(buf, "0,1", 3);
 }
 
 /* ------------------------------------------------------------------ */

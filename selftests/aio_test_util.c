@@ -532,3 +532,21 @@ void *guard_page(void)
 
 	return p == MAP_FAILED ? NULL : p;
 }
+
+/* Whether nodes 0 and 1 both have memory. */
+bool have_two_nodes(void)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open("/sys/devices/system/node/has_memory", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* "0-1", "0-3", "0,1" ... */
+	return strncmp(buf, "0-", 2) == 0 || strncmp(buf, "0,1", 3) == 0;
+}

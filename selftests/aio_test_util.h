@@ -195,6 +195,9 @@ int tracker_destroy_all(struct aio_tracker *t);
 /* fs.aio-nr (the backend's) is back to @t's baseline (true where its count cannot be read). */
 bool nr_at_baseline(struct aio_tracker *t, unsigned long *now);
 
+/* Whether NUMA nodes 0 and 1 both have memory (move_pages between them). */
+bool have_two_nodes(void);
+
 /* Number of mappings in /proc/self/maps; no allocation between calls. */
 int count_mappings(void);
 
