@@ -177,6 +177,29 @@ long kaio_io_submit(aio_context_t ctx, long nr, struct iocb **iocbpp)
 	return call(KAIO_IOC_SUBMIT, &a);
 }
 
+long kaio_io_submit_wait(aio_context_t ctx, long nr, struct iocb **iocbpp, long min_nr,
+			 long nr_events, struct io_event *events,
+			 const struct __kernel_timespec *timeout, long *submitted)
+{
+	struct kaio_submit_wait_args a = {
+		.ctx = ctx, .nr = nr, .iocbpp = uptr(iocbpp), .min_nr = min_nr,
+		.nr_events = nr_events, .events = uptr(events), .timeout = uptr(timeout),
+	};
+	long ret;
+
+	if (submitted)
+		*submitted = 0;
+	if (kaio_fd() >= 0 &&
+	    !(__atomic_load_n(&dev_features, __ATOMIC_RELAXED) & KAIO_FEAT_SUBMIT_WAIT)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	ret = call(KAIO_IOC_SUBMIT_WAIT, &a);
+	if (submitted)
+		*submitted = (long)a.submitted;
+	return ret;
+}
+
 long kaio_io_cancel(aio_context_t ctx, struct iocb *iocb, struct io_event *result)
 {
 	struct kaio_cancel_args a = { .ctx = ctx, .iocb = uptr(iocb), .result = uptr(result) };

@@ -83,6 +83,23 @@ long kaio_io_pgetevents(aio_context_t ctx, long min_nr, long nr, struct io_event
 			struct timespec *timeout, const struct kaio_sigset *usig)
 	LIBKAIO_TIME64(kaio_io_pgetevents);
 
+/*
+ * Beyond the system calls: kaio_io_submit(ctx, nr, iocbpp) and then, in the
+ * same crossing into the kernel and only if all nr iocbs went in,
+ * kaio_io_getevents(ctx, min_nr, nr_events, events, timeout).  Returns the
+ * number of events read (0 without waiting when fewer than nr iocbs went
+ * in, or when nr_events is 0) or -1 with errno; *submitted (may be NULL)
+ * is set to the number submitted whenever the call got that far (on EINTR
+ * too, which ends a wait that read nothing and is not restarted).  The
+ * wait's arguments are checked before anything is submitted.  The timeout
+ * is 64-bit (struct __kernel_timespec) for 32-bit callers too.  ENOSYS if
+ * the module lacks KAIO_FEAT_SUBMIT_WAIT.
+ */
+struct __kernel_timespec;
+long kaio_io_submit_wait(aio_context_t ctx, long nr, struct iocb **iocbpp, long min_nr,
+			 long nr_events, struct io_event *events,
+			 const struct __kernel_timespec *timeout, long *submitted);
+
 #ifdef __cplusplus
 }
 #endif

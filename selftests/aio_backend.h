@@ -39,7 +39,7 @@
 /* Every KAIO_FEAT_* bit the header defines. */
 #define KAIO_FEAT_ALL	(KAIO_FEAT_POLL | KAIO_FEAT_SETUP | KAIO_FEAT_DESTROY | KAIO_FEAT_SUBMIT | \
 			 KAIO_FEAT_CANCEL | KAIO_FEAT_GETEVENTS | KAIO_FEAT_PGETEVENTS | \
-			 KAIO_FEAT_COMPAT | KAIO_FEAT_TIME32)
+			 KAIO_FEAT_COMPAT | KAIO_FEAT_TIME32 | KAIO_FEAT_SUBMIT_WAIT)
 
 /* A user pointer as the __u64 of a kaio argument block: zero-extended. */
 #define KAIO_PTR(p)	((__u64)(uintptr_t)(p))

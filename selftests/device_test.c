@@ -270,8 +270,16 @@ TEST_F(dev, unknown_ioctls)
 	check_enotty(_metadata, self->fd, _IOC(_IOC_READ | _IOC_WRITE, m, 0x10, vsize),
 		     "_IOWR VERSION");
 
+	/* SUBMIT_WAIT's number with another size or direction. */
+	const unsigned int swsize = sizeof(struct kaio_submit_wait_args);
+	check_enotty(_metadata, self->fd, _IOC(_IOC_WRITE, m, 0x19, swsize), "_IOW SUBMIT_WAIT");
+	check_enotty(_metadata, self->fd, _IOC(_IOC_READ, m, 0x19, swsize), "_IOR SUBMIT_WAIT");
+	check_enotty(_metadata, self->fd, _IOC(_IOC_READ | _IOC_WRITE, m, 0x19, swsize - 8),
+		     "SUBMIT_WAIT size - 8");
+	check_enotty(_metadata, self->fd, _IOC(_IOC_NONE, m, 0x19, 0), "_IO SUBMIT_WAIT");
+
 	/* Unused numbers of kaio's range, in every direction. */
-	for (unsigned int nr = 0x19; nr <= 0x1f; nr++) {
+	for (unsigned int nr = 0x1a; nr <= 0x1f; nr++) {
 		snprintf(what, sizeof(what), "number 0x%x", nr);
 		check_enotty(_metadata, self->fd, _IOC(_IOC_NONE, m, nr, 0), what);
 		check_enotty(_metadata, self->fd, _IOC(_IOC_READ, m, nr, vsize), what);

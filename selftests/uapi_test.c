@@ -91,7 +91,7 @@ static_assert(!IS_SIGNED(struct kaio_setup_args, ctxp), "pointers unsigned");
 static_assert(!IS_SIGNED(struct kaio_destroy_args, ctx), "ctx unsigned");
 static_assert(!IS_SIGNED(struct kaio_setup_args, nr_events), "nr_events unsigned");
 
-/* The requests: magic 0xA1, numbers 0x10-0x18, the sizes above. */
+/* The requests: magic 0xA1, numbers 0x10-0x19, the sizes above. */
 static_assert(KAIO_IOC_MAGIC == 0xA1, "magic");
 static_assert(KAIO_IOC_VERSION == 0x8010A110u, "KAIO_IOC_VERSION");
 static_assert(KAIO_IOC_SETUP == 0x4010A111u, "KAIO_IOC_SETUP");
@@ -102,6 +102,7 @@ static_assert(KAIO_IOC_GETEVENTS == 0x4028A115u, "KAIO_IOC_GETEVENTS");
 static_assert(KAIO_IOC_PGETEVENTS == 0x4030A116u, "KAIO_IOC_PGETEVENTS");
 static_assert(KAIO_IOC_GETEVENTS_TIME32 == 0x4028A117u, "KAIO_IOC_GETEVENTS_TIME32");
 static_assert(KAIO_IOC_PGETEVENTS_TIME32 == 0x4030A118u, "KAIO_IOC_PGETEVENTS_TIME32");
+static_assert(KAIO_IOC_SUBMIT_WAIT == 0xC040A119u, "KAIO_IOC_SUBMIT_WAIT");
 static_assert(sizeof(struct kaio_timespec32) == 8, "kaio_timespec32 size");
 static_assert(offsetof(struct kaio_timespec32, tv_nsec) == 4, "kaio_timespec32 tv_nsec");
 
@@ -144,6 +145,16 @@ static_assert(KAIO_FEAT_GETEVENTS == 0x10, "KAIO_FEAT_GETEVENTS");
 static_assert(KAIO_FEAT_PGETEVENTS == 0x20, "KAIO_FEAT_PGETEVENTS");
 static_assert(KAIO_FEAT_COMPAT == 0x40, "KAIO_FEAT_COMPAT");
 static_assert(KAIO_FEAT_TIME32 == 0x80, "KAIO_FEAT_TIME32");
+static_assert(KAIO_FEAT_SUBMIT_WAIT == 0x200, "KAIO_FEAT_SUBMIT_WAIT");
+static_assert(sizeof(struct kaio_submit_wait_args) == 64, "kaio_submit_wait_args size");
+CHECK_FIELD(struct kaio_submit_wait_args, ctx, 0, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, nr, 8, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, iocbpp, 16, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, min_nr, 24, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, nr_events, 32, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, events, 40, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, timeout, 48, 8);
+CHECK_FIELD(struct kaio_submit_wait_args, submitted, 56, 8);
 static_assert(sizeof(KAIO_FEAT_SETUP) == 8, "feature bits are 64-bit");
 
 /* The structures of <linux/aio_abi.h> the ioctls point to, per ABI. */

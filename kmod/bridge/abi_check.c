@@ -55,6 +55,16 @@ SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, events);
 SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, timeout);
 SAME_FIELD(kaio_pgetevents_args, kaio_abi_pgetevents_args, usig);
 
+SAME_SIZE(kaio_submit_wait_args, kaio_abi_submit_wait_args);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, ctx);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, nr);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, iocbpp);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, min_nr);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, nr_events);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, events);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, timeout);
+SAME_FIELD(kaio_submit_wait_args, kaio_abi_submit_wait_args, submitted);
+
 SAME_SIZE(io_event, kaio_abi_io_event);
 SAME_FIELD(io_event, kaio_abi_io_event, data);
 SAME_FIELD(io_event, kaio_abi_io_event, obj);

@@ -22,6 +22,7 @@ enum class Ioctl : unsigned int {
 	Pgetevents = KAIO_GEN_IOC_PGETEVENTS,
 	GeteventsTime32 = KAIO_GEN_IOC_GETEVENTS_TIME32,
 	PgeteventsTime32 = KAIO_GEN_IOC_PGETEVENTS_TIME32,
+	SubmitWait = KAIO_GEN_IOC_SUBMIT_WAIT,
 };
 
 /* struct iocb's aio_lio_opcode (<linux/aio_abi.h>). */

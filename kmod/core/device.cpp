@@ -20,7 +20,7 @@ namespace {
 constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO_GEN_FEAT_SUBMIT |
 			       KAIO_GEN_FEAT_CANCEL | KAIO_GEN_FEAT_GETEVENTS | KAIO_GEN_FEAT_PGETEVENTS |
 			       KAIO_GEN_FEAT_COMPAT | (KAIO_GEN_HAVE_TIME32 ? KAIO_GEN_FEAT_TIME32 : 0) |
-			       KAIO_GEN_FEAT_POLL;
+			       KAIO_GEN_FEAT_POLL | KAIO_GEN_FEAT_SUBMIT_WAIT;
 
 template <typename Args>
 kx::Result<Args> args(kx::u64 arg)
@@ -105,6 +105,8 @@ kx::Result<long> dispatch(Ioctl cmd, kx::u64 arg, CallerAbi::Pointers pointers)
 		if (!KAIO_GEN_HAVE_TIME32)
 			return kx::err::ENOTTY;
 		return pgetevents(arg, abi_time32);
+	case Ioctl::SubmitWait:
+		return io_submit_wait(arg, abi);
 	}
 	return kx::err::ENOTTY;
 }

@@ -11,7 +11,6 @@
 #include <kx/user.h>
 
 namespace kaio {
-namespace {
 
 /* A NULL timeout waits forever; otherwise a relative time, {0, 0} polls. */
 kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
@@ -24,6 +23,8 @@ kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
 	KX_TRY(kx::to_result(rc));
 	return t;
 }
+
+namespace {
 
 /* The signal set argument (uapi struct kaio_sigset), in the caller's word size. */
 kx::Result<kaio_abi_sigset> read_sigset_arg(kx::u64 usig, CallerAbi abi)

@@ -131,13 +131,10 @@ void submit_exit()
 	g_fsync_wq.destroy();
 }
 
-kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi abi)
+kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi)
 {
-	if (nr < 0)
-		return kx::err::EINVAL;
-	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
-	if (nr > static_cast<long>(ctx->nr_events()))
-		nr = ctx->nr_events();
+	if (nr > static_cast<long>(ctx.nr_events()))
+		nr = ctx.nr_events();
 
 	alignas(8) unsigned char plug[KAIO_GEN_SIZEOF_BLK_PLUG];
 	if (nr > kPlugThreshold)
@@ -150,7 +147,7 @@ kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi ab
 			r = user_iocb.error();
 			break;
 		}
-		r = submit_one(ctx.get(), kx::UserPtr<kaio_abi_iocb>(user_iocb.value()));
+		r = submit_one(&ctx, kx::UserPtr<kaio_abi_iocb>(user_iocb.value()));
 		if (r.is_error())
 			break;
 	}
@@ -160,6 +157,14 @@ kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi ab
 	if (i || r.ok())
 		return i;
 	return r.error();
+}
+
+kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi abi)
+{
+	if (nr < 0)
+		return kx::err::EINVAL;
+	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
+	return submit_batch(*ctx, nr, iocbpp, abi);
 }
 
 } // namespace kaio

@@ -28,6 +28,16 @@ namespace kaio {
 					     kx::u64 timeout, kx::u64 usig, CallerAbi abi);
 
 /* What submission needs from module init and exit (the fsync workqueue). */
+/* Submit, then wait (KAIO_IOC_SUBMIT_WAIT); @arg is the user's argument block. */
+[[nodiscard]] kx::Result<long> io_submit_wait(kx::u64 arg, CallerAbi abi);
+
+/* The pieces the calls share (submit.cpp, getevents.cpp). */
+class Ctx;
+/* io_submit() after the lookup: nr >= 0. */
+[[nodiscard]] kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi);
+/* A user timeout pointer as Ctx::read_events() takes it (NULL: forever). */
+[[nodiscard]] kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi);
+
 [[nodiscard]] kx::Result<void> submit_init();
 void submit_exit();
 

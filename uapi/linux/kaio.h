@@ -57,6 +57,7 @@
 #define KAIO_FEAT_COMPAT	(1ULL << 6)	/* serves 32-bit callers */
 #define KAIO_FEAT_TIME32	(1ULL << 7)	/* the _TIME32 requests */
 #define KAIO_FEAT_POLL		(1ULL << 8)	/* IOCB_CMD_POLL, cancellable */
+#define KAIO_FEAT_SUBMIT_WAIT	(1ULL << 9)	/* KAIO_IOC_SUBMIT_WAIT */
 
 struct kaio_version {
 	__u32 abi_version;	/* KAIO_ABI_VERSION of the module */
@@ -114,6 +115,35 @@ struct kaio_pgetevents_args {
 	__u64 events;
 	__u64 timeout;
 	__u64 usig;
+};
+
+/*
+ * KAIO_IOC_SUBMIT_WAIT: io_submit(ctx, nr, iocbpp), then, in the same call
+ * and only if every one of the nr iocbs went in, io_getevents(ctx, min_nr,
+ * nr_events, events, timeout).  Not a system call of the kernel's: one
+ * crossing instead of two for a submit-and-wait round trip.
+ *
+ * The wait's arguments are checked before anything is submitted (EINVAL
+ * for min_nr < 0 or min_nr > nr_events, EFAULT for an unreadable timeout),
+ * as is the writability of submitted.  Then:
+ *   - io_submit() fails: its error is returned; submitted is 0;
+ *   - otherwise submitted is what it returned, and the call returns the
+ *     number of events copied to events (0 when submitted < nr or when
+ *     nr_events is 0, without waiting), or io_getevents()'s error: EINTR
+ *     when a signal ended a wait that had read nothing (not restarted:
+ *     the iocbs are already in, and submitted says how many).
+ * timeout points to a struct __kernel_timespec (64-bit time, also for
+ * 32-bit callers), or is 0 to wait without limit.
+ */
+struct kaio_submit_wait_args {
+	__u64 ctx;
+	__s64 nr;
+	__u64 iocbpp;		/* struct iocb *__user * (32-bit pointers for 32-bit callers) */
+	__s64 min_nr;
+	__s64 nr_events;
+	__u64 events;		/* struct io_event __user * */
+	__u64 timeout;		/* const struct __kernel_timespec __user * */
+	__s64 submitted;	/* out */
 };
 
 /* The old 32-bit timespec of the _TIME32 requests' timeout. */
@@ -174,5 +204,7 @@ struct kaio_ring {
 /* The same, with timeout pointing to a struct kaio_timespec32. */
 #define KAIO_IOC_GETEVENTS_TIME32	_IOW(KAIO_IOC_MAGIC, 0x17, struct kaio_getevents_args)
 #define KAIO_IOC_PGETEVENTS_TIME32	_IOW(KAIO_IOC_MAGIC, 0x18, struct kaio_pgetevents_args)
+/* Submit, then wait; see struct kaio_submit_wait_args. */
+#define KAIO_IOC_SUBMIT_WAIT	_IOWR(KAIO_IOC_MAGIC, 0x19, struct kaio_submit_wait_args)
 
 #endif /* _UAPI_LINUX_KAIO_H */

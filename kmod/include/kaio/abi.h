@@ -53,6 +53,17 @@ struct kaio_abi_pgetevents_args {
 	__UINT64_TYPE__ usig;
 };
 
+struct kaio_abi_submit_wait_args {
+	__UINT64_TYPE__ ctx;
+	__INT64_TYPE__ nr;
+	__UINT64_TYPE__ iocbpp;
+	__INT64_TYPE__ min_nr;
+	__INT64_TYPE__ nr_events;
+	__UINT64_TYPE__ events;
+	__UINT64_TYPE__ timeout;
+	__INT64_TYPE__ submitted;
+};
+
 /* <linux/aio_abi.h> struct iocb (little-endian field order). */
 struct kaio_abi_iocb {
 	__UINT64_TYPE__ aio_data;
