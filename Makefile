@@ -7,7 +7,9 @@
 #   make selftests           build the userspace tests
 #   make libkaio             build libkaio, libkaio-preload.so and libaio-kaio.a
 #                            (64- and 32-bit) into build/libkaio/{64,32}
-#   make bench               build the benchmarks into build/bench (run: bench/run)
+#   make bench               kaio against native AIO, side by side, on the stock kernel
+#                            in QEMU (bench/bench; BENCH_ARGS="--quick", "--reps 7"):
+#                            build/bench/results.md and plots; bench-build only builds
 #   make mixed               the mixed-workload verifier, long (MIXED_OPS per thread,
 #                            default 20000), both backends, in QEMU on the stock kernel
 #   make reliability         build the stress load and the fuzzer into build/reliability
@@ -49,7 +51,7 @@ else
   BUILD ?= build/kdir-$(shell echo '$(abspath $(KDIR))' | sha256sum | cut -c1-8)
 endif
 
-.PHONY: all module selftests libkaio reliability stress fuzz races reload coverage demo bench check run mixed clean help
+.PHONY: all module selftests libkaio reliability stress fuzz races reload coverage demo bench bench-build check run mixed clean help
 all: module
 
 # build/<kernel>/Kbuild points kbuild's $(src) back at the source tree, so
@@ -116,8 +118,14 @@ FUZZ ?= 0
 coverage:
 	reliability/coverage --stress $(STRESS) --fuzz $(FUZZ)
 
-bench:
+# make bench [BENCH_ARGS="--reps 7 --idle ''"]: the side-by-side benchmark
+# on the stock kernel (bench/bench); bench-build only builds it.
+BENCH_ARGS ?=
+bench-build: libkaio
 	@$(MAKE) -C bench O=$(abspath build/bench)
+
+bench: bench-build
+	bench/bench $(BENCH_ARGS)
 
 check:
 	@scripts/check
