@@ -16,6 +16,8 @@
  * and reduces both modulo nr before using them (CVE-2014-0206); ring->id
  * is only a hint that must match the ctx address (forged ids: EINVAL).
  */
+#include <sys/eventfd.h>
+
 #include "aio_selftest.h"
 #include "aio_test_util.h"
 
@@ -295,6 +297,55 @@ TEST_F(ring, submit_nr_clamped)
  * EAGAIN once the ring has been emptied that way (the kernel takes the
  * slots back when it sees head move).
  */
+/*
+ * Batches of reads that complete inside io_submit, each with its own tag
+ * and an eventfd: every event arrives once, in submission order, with its
+ * iocb, tag and result, across event-page boundaries and ring wraps, and
+ * the eventfd counts every one.  (kaio posts such completions together at
+ * the end of a batch; the ring must not tell.)
+ */
+TEST_F(ring, inline_batches_in_order)
+{
+	const struct aio_backend *b = variant->backend;
+	enum { NR_EVENTS = 300, BATCH = 37, ROUNDS = 40 };
+	struct iocb cbs[BATCH], *ptrs[BATCH];
+	struct io_event ev[BATCH];
+	aio_context_t ctx = 0;
+	unsigned long long tag = 1;
+	uint64_t count;
+	int efd;
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT, AIO_OP_GETEVENTS);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_OK(b->io_setup(NR_EVENTS, &ctx));
+	track_ctx(&self->t, ctx);
+	for (int r = 0; r < ROUNDS; r++) {
+		const unsigned long long first = tag;
+
+		for (int i = 0; i < BATCH; i++) {
+			iocb_prep(&cbs[i], IOCB_CMD_PREAD, self->fd, self->sink + i % 16, 1 + i % 3, 0,
+				  tag++);
+			cbs[i].aio_flags = IOCB_FLAG_RESFD;
+			cbs[i].aio_resfd = (__u32)efd;
+			ptrs[i] = &cbs[i];
+		}
+		ASSERT_OK_VAL(BATCH, b->io_submit(ctx, BATCH, ptrs));
+		ASSERT_EQ(BATCH, b->io_getevents(ctx, BATCH, BATCH, ev, NULL));
+		for (int i = 0; i < BATCH; i++) {
+			ASSERT_EQ(first + (unsigned long long)i, ev[i].data) {
+				TH_LOG("round %d: event %d out of order", r, i);
+			}
+			ASSERT_EQ(iocb_ptr_value(&cbs[i]), ev[i].obj);
+			ASSERT_EQ(1 + i % 3, ev[i].res);
+			ASSERT_EQ(0, ev[i].res2);
+		}
+		ASSERT_EQ((ssize_t)sizeof(count), read(efd, &count, sizeof(count)));
+		ASSERT_EQ((uint64_t)BATCH, count);
+	}
+	close(efd);
+}
+
 TEST_F(ring, user_reap_loop)
 {
 	const struct aio_backend *b = variant->backend;

@@ -150,9 +150,30 @@ unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 		kx::PageMapping page(event_page(at));
 		*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = event;
 	}
-	const unsigned int tail = at + 1 >= nr_ ? 0 : at + 1;
+	return publish_locked(p, at + 1 >= nr_ ? 0 : at + 1, 1);
+}
 
-	/* The event is visible before the tail that publishes it. */
+unsigned int Ring::post_batch_locked(Producer &p, const kaio_abi_io_event *const *events, unsigned int n)
+{
+	producer_.assert_held();
+	unsigned int at = p.tail;
+	unsigned int i = 0;
+	/* One mapping per page the run of slots crosses. */
+	while (i < n) {
+		kx::PageMapping page(event_page(at));
+		const unsigned long page_index = kaio::event_page(at, KX_PAGE_SIZE);
+		do {
+			*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = *events[i++];
+			at = at + 1 >= nr_ ? 0 : at + 1;
+		} while (i < n && kaio::event_page(at, KX_PAGE_SIZE) == page_index);
+	}
+	return publish_locked(p, at, n);
+}
+
+/* The events before @tail are written: publish them and account @n more. */
+unsigned int Ring::publish_locked(Producer &p, unsigned int tail, unsigned int n)
+{
+	/* The events are visible before the tail that publishes them. */
 	kx::smp_wmb();
 	p.tail = tail;
 	unsigned int head;
@@ -162,7 +183,7 @@ unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 		kx::write_once(header.as<kaio_abi_ring>()->tail, tail);
 	}
 
-	p.completed_events++;
+	p.completed_events += n;
 	return p.completed_events > 1 ? reaped_locked(p, head) : 0;
 }
 
