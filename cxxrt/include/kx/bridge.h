@@ -144,6 +144,9 @@ void kx_module_text_barrier(void);
 /* User memory: each returns the number of bytes NOT copied (0 = success). */
 unsigned long kx_copy_from_user(void *to, unsigned long long from, unsigned long n);
 unsigned long kx_copy_to_user(unsigned long long to, const void *from, unsigned long n);
+/* The same for one object of a fixed type's size (no hardened-usercopy walk). */
+unsigned long kx_copy_from_user_object(void *to, unsigned long long from, unsigned long n);
+unsigned long kx_copy_to_user_object(unsigned long long to, const void *from, unsigned long n);
 
 /* Log and warn.  kx_warn() is WARN(1, ...); kx_bug() is BUG(). */
 void kx_log(int level, const char *fmt, ...) KX_PRINTF(2, 3);

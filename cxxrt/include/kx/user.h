@@ -31,7 +31,7 @@ public:
 	[[nodiscard]] Result<T> read() const
 	{
 		T value;
-		if (kx_copy_from_user(&value, addr_, sizeof(T)))
+		if (kx_copy_from_user_object(&value, addr_, sizeof(T)))
 			return err::EFAULT;
 		return value;
 	}
@@ -39,7 +39,7 @@ public:
 	/* copy_to_user() of one T. */
 	[[nodiscard]] Result<void> write(const T &value) const
 	{
-		if (kx_copy_to_user(addr_, &value, sizeof(T)))
+		if (kx_copy_to_user_object(addr_, &value, sizeof(T)))
 			return err::EFAULT;
 		return {};
 	}
