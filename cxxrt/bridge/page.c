@@ -12,3 +12,8 @@ void kx_page_unmap(void *addr)
 {
 	kunmap_local(addr);
 }
+
+void *kx_page_address(struct page *page)
+{
+	return page_address(page);
+}

@@ -17,6 +17,7 @@ namespace kaio {
 namespace {
 
 static_assert(sizeof(kaio_abi_ring) == kEventBytes && sizeof(kaio_abi_io_event) == kEventBytes);
+static_assert(KX_PAGES_DIRECTLY_MAPPED, "ring pages are reached through the direct map");
 
 /*
  * vm_mmap() fails where fs/aio.c's do_mmap() does (ENOMEM, and EINTR when
@@ -47,6 +48,12 @@ struct page *Ring::event_page(unsigned int index) const
 	return pages_[kaio::event_page(index, KX_PAGE_SIZE)];
 }
 
+kaio_abi_io_event *Ring::event_slot(unsigned int index) const
+{
+	return static_cast<kaio_abi_io_event *>(addrs_[kaio::event_page(index, KX_PAGE_SIZE)]) +
+	       event_in_page(index, KX_PAGE_SIZE);
+}
+
 kx::Result<void> Ring::create(unsigned int scaled)
 {
 	KX_LOCK_INIT_NAMED(lock_, "kaio_ring_lock");
@@ -67,9 +74,14 @@ kx::Result<void> Ring::create_locked(unsigned int scaled)
 		extra_pages_ = KX_TRY(kx::OwnArray<struct page *>::create(kx::gfp::KERNEL | kx::gfp::ZERO,
 									  geo.pages));
 		pages_ = extra_pages_.data();
+		extra_addrs_ = KX_TRY(kx::OwnArray<void *>::create(kx::gfp::KERNEL | kx::gfp::ZERO,
+								   geo.pages));
+		addrs_ = extra_addrs_.data();
 	}
-	for (nr_pages_ = 0; nr_pages_ < geo.pages; nr_pages_++)
+	for (nr_pages_ = 0; nr_pages_ < geo.pages; nr_pages_++) {
 		pages_[nr_pages_] = KX_TRY(or_enomem(kaio_ring_page_create(file_, nr_pages_)));
+		addrs_[nr_pages_] = kx_page_address(pages_[nr_pages_]);
+	}
 
 	const unsigned long bytes = geo.pages * KX_PAGE_SIZE;
 	unsigned long addr;
@@ -80,8 +92,7 @@ kx::Result<void> Ring::create_locked(unsigned int scaled)
 	user_address_ = addr;
 	nr_ = geo.nr;
 
-	kx::PageMapping header(header_page());
-	*header.as<kaio_abi_ring>() = {
+	*header() = {
 		.id = ~0U,
 		.nr = geo.nr,
 		.head = 0,
@@ -97,8 +108,7 @@ kx::Result<void> Ring::create_locked(unsigned int scaled)
 void Ring::write_id(unsigned int id)
 {
 	kx::MutexGuard locked(lock_);
-	kx::PageMapping header(header_page());
-	header.as<kaio_abi_ring>()->id = id;
+	header()->id = id;
 }
 
 void Ring::unmap_user()
@@ -136,20 +146,14 @@ unsigned int Ring::user_reaped_locked(Producer &p)
 	producer_.assert_held();
 	if (!p.completed_events)
 		return 0;
-	const unsigned int head = kx::with_page_mapped(header_page(), [](void *addr) {
-		return kx::read_once(static_cast<kaio_abi_ring *>(addr)->head);
-	});
-	return reaped_locked(p, head);
+	return reaped_locked(p, kx::read_once(header()->head));
 }
 
 unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 {
 	producer_.assert_held();
 	const unsigned int at = p.tail;
-	{
-		kx::PageMapping page(event_page(at));
-		*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = event;
-	}
+	*event_slot(at) = event;
 	return publish_locked(p, at + 1 >= nr_ ? 0 : at + 1, 1);
 }
 
@@ -157,15 +161,9 @@ unsigned int Ring::post_batch_locked(Producer &p, const kaio_abi_io_event *const
 {
 	producer_.assert_held();
 	unsigned int at = p.tail;
-	unsigned int i = 0;
-	/* One mapping per page the run of slots crosses. */
-	while (i < n) {
-		kx::PageMapping page(event_page(at));
-		const unsigned long page_index = kaio::event_page(at, KX_PAGE_SIZE);
-		do {
-			*page.as<kaio_abi_io_event>(event_in_page(at, KX_PAGE_SIZE)) = *events[i++];
-			at = at + 1 >= nr_ ? 0 : at + 1;
-		} while (i < n && kaio::event_page(at, KX_PAGE_SIZE) == page_index);
+	for (unsigned int i = 0; i < n; i++) {
+		*event_slot(at) = *events[i];
+		at = at + 1 >= nr_ ? 0 : at + 1;
 	}
 	return publish_locked(p, at, n);
 }
@@ -176,12 +174,8 @@ unsigned int Ring::publish_locked(Producer &p, unsigned int tail, unsigned int n
 	/* The events are visible before the tail that publishes them. */
 	kx::smp_wmb();
 	p.tail = tail;
-	unsigned int head;
-	{
-		kx::PageMapping header(header_page());
-		head = kx::read_once(header.as<kaio_abi_ring>()->head);
-		kx::write_once(header.as<kaio_abi_ring>()->tail, tail);
-	}
+	const unsigned int head = kx::read_once(header()->head);
+	kx::write_once(header()->tail, tail);
 
 	p.completed_events += n;
 	return p.completed_events > 1 ? reaped_locked(p, head) : 0;
@@ -193,12 +187,8 @@ kx::Result<long> Ring::read(kx::u64 out, long nr)
 	kx_sched_annotate_sleep();
 	kx::MutexGuard locked(lock_);
 
-	unsigned int head, tail;
-	{
-		kx::PageMapping header(header_page());
-		head = kx::read_once(header.as<kaio_abi_ring>()->head);
-		tail = kx::read_once(header.as<kaio_abi_ring>()->tail);
-	}
+	unsigned int head = kx::read_once(header()->head);
+	unsigned int tail = kx::read_once(header()->tail);
 	/* The events up to tail are visible once tail is. */
 	kx::smp_rmb();
 	if (head == tail)
@@ -215,10 +205,8 @@ kx::Result<long> Ring::read(kx::u64 out, long nr)
 					   nr - copied);
 		kx::Result<void> r = [&]() -> kx::Result<void> {
 			const auto to = KX_TRY(dst.at(static_cast<kx::usize>(copied)));
-			kx::PageMapping page(event_page(head));
 			return to.write_array(kx::Span<const kaio_abi_io_event>(
-				page.as<kaio_abi_io_event>(event_in_page(head, KX_PAGE_SIZE)),
-				static_cast<kx::usize>(chunk)));
+				event_slot(head), static_cast<kx::usize>(chunk)));
 		}();
 		if (r.is_error())
 			return r.error();	/* head stays: the events remain for a retry */
@@ -227,8 +215,7 @@ kx::Result<long> Ring::read(kx::u64 out, long nr)
 		head = (head + static_cast<unsigned int>(chunk)) % nr_;
 	}
 
-	kx::PageMapping header(header_page());
-	kx::write_once(header.as<kaio_abi_ring>()->head, head);
+	kx::write_once(header()->head, head);
 	return copied;
 }
 
@@ -252,6 +239,7 @@ kx::Result<void> Ring::migrate_page(struct address_space *mapping, struct folio 
 		auto p = producer_.lock_irqsave();
 		kaio_folio_migrate_copy(dst, src);
 		pages_[idx] = kaio_folio_page(dst);
+		addrs_[idx] = kx_page_address(pages_[idx]);
 	}
 	kaio_folio_put(src);
 	return {};

@@ -115,12 +115,23 @@ private:
 	[[nodiscard]] unsigned int reaped_locked(Producer &p, unsigned int head);
 	[[nodiscard]] struct page *header_page() const { return pages_[0]; }
 	[[nodiscard]] struct page *event_page(unsigned int index) const;
+	/* The ring's memory through the kernel's direct map (addrs_). */
+	[[nodiscard]] kaio_abi_ring *header() const { return static_cast<kaio_abi_ring *>(addrs_[0]); }
+	[[nodiscard]] kaio_abi_io_event *event_slot(unsigned int index) const;
 
 	struct file *file_ = nullptr;
 	unsigned int nr_pages_ = 0;
 	struct page **pages_ = inline_pages_;
 	struct page *inline_pages_[kInlineRingPages] = {};
 	kx::OwnArray<struct page *> extra_pages_;
+	/*
+	 * Each page's permanent kernel address, changed with pages_ (under both
+	 * locks) when a page migrates: no mapping call per event on kernels
+	 * without highmem, which are the ones kaio builds for.
+	 */
+	void **addrs_ = inline_addrs_;
+	void *inline_addrs_[kInlineRingPages] = {};
+	kx::OwnArray<void *> extra_addrs_;
 	unsigned long user_address_ = 0;
 	unsigned long mapped_bytes_ = 0;
 	unsigned int nr_ = 0;

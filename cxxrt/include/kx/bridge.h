@@ -77,6 +77,8 @@ void *kx_this_cpu_ptr(void *percpu);	/* with interrupts or preemption off */
 struct page;
 void *kx_page_map(struct page *page);
 void kx_page_unmap(void *addr);
+/* A page's permanent kernel address: only where KX_PAGES_DIRECTLY_MAPPED. */
+void *kx_page_address(struct page *page);
 
 /* array_index_nospec() (nospec.c). */
 unsigned long kx_array_index_nospec(unsigned long index, unsigned long size);
