@@ -173,6 +173,46 @@ TEST(roundtrip)
 }
 
 /* A child uses the inherited descriptor, cannot use its parent's context, makes its own. */
+/* kaio_io_submit_wait(): submitted and reaped in one call; the count reported. */
+TEST(submit_wait)
+{
+	static char buf[4][BLK];
+	struct iocb cbs[4], *ptrs[4];
+	struct io_event ev[4];
+	aio_context_t ctx = 0;
+	long submitted = -1;
+	int fd = tmpfile_fd();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, BLK));	/* every read gets a whole block */
+	ASSERT_EQ(0, kaio_io_setup(8, &ctx));
+	for (int i = 0; i < 4; i++) {
+		memset(&cbs[i], 0, sizeof(cbs[i]));
+		cbs[i].aio_lio_opcode = IOCB_CMD_PREAD;
+		cbs[i].aio_fildes = (uint32_t)fd;
+		cbs[i].aio_buf = (uint64_t)(uintptr_t)buf[i];
+		cbs[i].aio_nbytes = BLK;
+		cbs[i].aio_data = (uint64_t)i + 100;
+		ptrs[i] = &cbs[i];
+	}
+	ASSERT_EQ(4, kaio_io_submit_wait(ctx, 4, ptrs, 4, 4, ev, NULL, &submitted));
+	EXPECT_EQ(4, submitted);
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(BLK, ev[i].res);
+		EXPECT_EQ((uint64_t)(uintptr_t)&cbs[ev[i].data - 100], ev[i].obj);
+	}
+	/* A bad wait argument: nothing submitted, submitted 0, EINVAL. */
+	submitted = -1;
+	errno = 0;
+	ASSERT_EQ(-1, kaio_io_submit_wait(ctx, 1, ptrs, 2, 1, ev, NULL, &submitted));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, submitted);
+	/* submitted may be NULL. */
+	ASSERT_EQ(1, kaio_io_submit_wait(ctx, 1, ptrs, 1, 1, ev, NULL, NULL));
+	ASSERT_EQ(0, kaio_io_destroy(ctx));
+	close(fd);
+}
+
 TEST(forked_child)
 {
 	aio_context_t ctx = 0;
