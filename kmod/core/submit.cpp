@@ -20,10 +20,12 @@ namespace {
  * fsync and fdatasync run here, not on the workqueue that frees contexts:
  * an fsync may sleep for as long as its filesystem likes (a FUSE server
  * that never answers), and a workqueue runs a limited number of items at
- * once (256 per CPU for the bound one that frees), so stuck fsyncs would
- * hold up every user's frees.  Unbound, with the kernel's largest limit
- * (at least 512 per NUMA node): beyond that, stuck fsyncs hold up only
- * other fsyncs, as on the system workqueue fs/aio.c uses for them.
+ * once (256 per CPU for a bound one), so stuck fsyncs would hold up every
+ * user's frees.  Bound, as the system workqueue fs/aio.c queues them on:
+ * the work runs on the submitting CPU's workers (an unbound queue wakes a
+ * worker wherever it likes: bench/aio_bench's batch-1 tmpfs fsync ran at
+ * 0.6-0.7 of native that way, about 1.0 bound); beyond 256 per CPU, stuck
+ * fsyncs hold up only other fsyncs, as on the system workqueue.
  */
 kx::Workqueue g_fsync_wq;
 
@@ -235,7 +237,7 @@ private:
 
 kx::Result<void> submit_init()
 {
-	return g_fsync_wq.create("kaio_fsync", kx::Workqueue::Kind::Unbound);
+	return g_fsync_wq.create("kaio_fsync", kx::Workqueue::Kind::Bound);
 }
 
 void submit_exit()
