@@ -23,21 +23,6 @@ static int kaio_poll_wake(struct wait_queue_entry *wait, unsigned int mode, int 
 	return kaio_core_poll_wake(wait, (__force unsigned int)key_to_poll(key));
 }
 
-void kaio_poll_entry_init(void *entry)
-{
-	struct wait_queue_entry *wait = entry;
-
-	/* An empty list head: "on no queue" can be asked before queueing. */
-	INIT_LIST_HEAD(&wait->entry);
-	init_waitqueue_func_entry(wait, kaio_poll_wake);
-}
-
-/*
- * The file's poll_wait(): the first queue takes the entry, a second is an
- * error.  kaio_poll_arm() returns that error (the mask and whether the entry
- * was queued come back through the pointers): -EINVAL if the file queued
- * the entry on no queue or on more than one.
- */
 struct kaio_poll_table {
 	struct poll_table_struct pt;
 	void *entry;
@@ -62,9 +47,11 @@ static void kaio_poll_queue(struct file *file, struct wait_queue_head *head,
 	add_wait_queue(head, t->entry);
 }
 
-int kaio_poll_arm(struct file *file, unsigned int events, void *entry,
-		  struct wait_queue_head **head_slot, unsigned int *mask, int *queued)
+int kaio_poll_start(struct file *file, unsigned int user_events, void *entry,
+		    struct wait_queue_head **head_slot, unsigned int *events, unsigned int *mask,
+		    unsigned int *res, int *queued)
 {
+	struct wait_queue_entry *wait = entry;
 	struct kaio_poll_table t = {
 		.entry = entry,
 		.head_slot = head_slot,
@@ -72,15 +59,24 @@ int kaio_poll_arm(struct file *file, unsigned int events, void *entry,
 		/* A file that never queues the entry cannot wake it: as no poll support. */
 		.error = -EINVAL,
 	};
+	__poll_t want = demangle_poll((u16)user_events) | EPOLLERR | EPOLLHUP;
+	__poll_t ready;
+
+	/* Before the entry is queued: wake-ups filter on it (under the queue's lock). */
+	*events = (__force unsigned int)want;
+	/* An empty list head: "on no queue" can be asked before queueing. */
+	INIT_LIST_HEAD(&wait->entry);
+	init_waitqueue_func_entry(wait, kaio_poll_wake);
 
 	init_poll_funcptr(&t.pt, kaio_poll_queue);
-	t.pt._key = (__force __poll_t)events;
-	*mask = (__force unsigned int)vfs_poll(file, &t.pt);
+	t.pt._key = want;
+	ready = vfs_poll(file, &t.pt) & want;
+	*mask = (__force unsigned int)ready;
+	*res = mangle_poll(ready);
 	*queued = t.queued;
 	return t.error;
 }
 
-/* The file's readiness now, without queueing anything. */
 unsigned int kaio_poll_check(struct file *file, unsigned int events)
 {
 	struct poll_table_struct pt = { ._key = (__force __poll_t)events };
@@ -140,11 +136,6 @@ void kaio_poll_detach(void *entry, struct wait_queue_head **head_slot)
 	list_del_init(&wait->entry);
 	/* After the unlink: pairs with the acquire in kaio_poll_lock_queue(). */
 	smp_store_release(head_slot, NULL);
-}
-
-unsigned int kaio_poll_demangle(unsigned int user_events)
-{
-	return (__force unsigned int)demangle_poll((u16)user_events);
 }
 
 unsigned int kaio_poll_mangle(unsigned int mask)

@@ -125,14 +125,11 @@ kx::Result<void> start_poll(Req *req, const kaio_abi_iocb &iocb)
 
 	PollOp *op = new (req->poll()) PollOp{};
 	op->work.init(complete_work);
-	op->events = kaio_poll_demangle(static_cast<unsigned int>(iocb.aio_buf)) | KAIO_GEN_EPOLLERR |
-		     KAIO_GEN_EPOLLHUP;
-	kaio_poll_entry_init(entry_of(op));
 
-	unsigned int mask;
+	unsigned int mask, res;
 	int queued;
-	int err = kaio_poll_arm(req->file_.get(), op->events, entry_of(op), &op->head, &mask, &queued);
-	mask &= op->events;
+	int err = kaio_poll_start(req->file_.get(), static_cast<unsigned int>(iocb.aio_buf),
+				  entry_of(op), &op->head, &op->events, &mask, &res, &queued);
 	{
 		kx::SpinIrqGuard locked(req->ctx()->cancel_lock());
 		if (queued) {
@@ -154,7 +151,7 @@ kx::Result<void> start_poll(Req *req, const kaio_abi_iocb &iocb)
 				kaio_poll_unlock_queue(&op->head);
 		}
 		if (mask) {
-			req->event_.res = kaio_poll_mangle(mask);
+			req->event_.res = res;
 			err = 0;
 		}
 	}

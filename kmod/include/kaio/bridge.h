@@ -124,15 +124,21 @@ void kaio_eventfd_put(struct eventfd_ctx *ctx);
  */
 struct wait_queue_head;
 int kaio_core_poll_wake(void *entry, unsigned int mask);
-void kaio_poll_entry_init(void *entry);
-int kaio_poll_arm(struct file *file, unsigned int events, void *entry,
-		  struct wait_queue_head **head_slot, unsigned int *mask, int *queued);
+/*
+ * Start a poll in one call: *events = the user's 16-bit mask made the
+ * kernel's, plus EPOLLERR | EPOLLHUP; @entry initialised and queued on the
+ * file's wait queue by vfs_poll() (*queued); *mask = the ready events among
+ * *events, *res = *mask as the user sees it (mangled).  Returns 0, or
+ * -EINVAL if the file queued the entry on no queue, or on two.
+ */
+int kaio_poll_start(struct file *file, unsigned int user_events, void *entry,
+		    struct wait_queue_head **head_slot, unsigned int *events, unsigned int *mask,
+		    unsigned int *res, int *queued);
 unsigned int kaio_poll_check(struct file *file, unsigned int events);
 int kaio_poll_lock_queue(void *entry, struct wait_queue_head **head_slot);	/* 1: locked */
 void kaio_poll_unlock_queue(struct wait_queue_head **head_slot);
 void kaio_poll_dequeue(void *entry);
 void kaio_poll_detach(void *entry, struct wait_queue_head **head_slot);
-unsigned int kaio_poll_demangle(unsigned int user_events);
 unsigned int kaio_poll_mangle(unsigned int mask);
 
 /*
