@@ -16,7 +16,9 @@
  * and reduces both modulo nr before using them (CVE-2014-0206); ring->id
  * is only a hint that must match the ctx address (forged ids: EINVAL).
  */
+#include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/wait.h>
 
 #include "aio_selftest.h"
 #include "aio_test_util.h"
@@ -301,8 +303,7 @@ TEST_F(ring, submit_nr_clamped)
  * Batches of reads that complete inside io_submit, each with its own tag
  * and an eventfd: every event arrives once, in submission order, with its
  * iocb, tag and result, across event-page boundaries and ring wraps, and
- * the eventfd counts every one.  (kaio posts such completions together at
- * the end of a batch; the ring must not tell.)
+ * the eventfd counts every one.
  */
 TEST_F(ring, inline_batches_in_order)
 {
@@ -344,6 +345,57 @@ TEST_F(ring, inline_batches_in_order)
 		ASSERT_EQ((uint64_t)BATCH, count);
 	}
 	close(efd);
+}
+
+/*
+ * An event is posted (and its eventfd signalled) when its operation
+ * completes, not when the io_submit() that started it returns: here the
+ * second iocb, a read of an empty pipe, blocks io_submit() until a child
+ * that waits for the first one's eventfd writes to the pipe.  A kaio that
+ * held inline completions back until the end of the call would leave the
+ * child waiting (it then unblocks the parent anyway, and fails).
+ */
+TEST_F(ring, event_posted_before_submit_returns)
+{
+	const struct aio_backend *b = variant->backend;
+	struct iocb cbs[2], *ptrs[2] = { &cbs[0], &cbs[1] };
+	struct io_event ev[2];
+	char pipe_buf[1];
+	aio_context_t ctx = 0;
+	int efd, p[2], status;
+	pid_t child;
+
+	AIO_REQUIRE(b, AIO_OP_SETUP, AIO_OP_DESTROY, AIO_OP_SUBMIT, AIO_OP_GETEVENTS);
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	ASSERT_OK(b->io_setup(8, &ctx));
+	track_ctx(&self->t, ctx);
+	iocb_prep(&cbs[0], IOCB_CMD_PREAD, self->fd, self->sink, 1, 0, 1);
+	cbs[0].aio_flags = IOCB_FLAG_RESFD;
+	cbs[0].aio_resfd = (__u32)efd;
+	iocb_prep(&cbs[1], IOCB_CMD_PREAD, p[0], pipe_buf, 1, 0, 2);
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		struct pollfd pfd = { .fd = efd, .events = POLLIN };
+		int seen = poll(&pfd, 1, 5000) == 1;
+
+		/* Unblock the parent either way; report what was seen. */
+		if (write(p[1], "x", 1) != 1)
+			_exit(2);
+		_exit(seen ? 0 : 1);
+	}
+	EXPECT_EQ(2, b->io_submit(ctx, 2, ptrs));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		TH_LOG("the first iocb's eventfd was not signalled while io_submit() was blocked");
+	}
+	EXPECT_EQ(2, reap_events(b, ctx, ev, 2, 5000));
+	close(efd);
+	close(p[0]);
+	close(p[1]);
 }
 
 TEST_F(ring, user_reap_loop)

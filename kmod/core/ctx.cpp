@@ -207,28 +207,6 @@ bool Ctx::take_cpu_slot()
 	});
 }
 
-unsigned int Ctx::take_slots(unsigned int want)
-{
-	return cpu_slots_.with_local([&](CpuSlots &mine) {
-		unsigned int got = 0;
-		while (got < want) {
-			if (!mine.reqs_available) {
-				const int batch = static_cast<int>(req_batch_);
-				int avail = reqs_available_.load();
-				do {
-					if (avail < batch)
-						return got;
-				} while (!reqs_available_.try_cmpxchg(&avail, avail - batch));
-				mine.reqs_available += req_batch_;
-			}
-			const unsigned int take = kx::min(mine.reqs_available, want - got);
-			mine.reqs_available -= take;
-			got += take;
-		}
-		return got;
-	});
-}
-
 /* Return slots to this CPU's cache, spilling batches back to the pool. */
 void Ctx::put_slots(unsigned int nr)
 {
@@ -248,21 +226,6 @@ bool Ctx::get_slot()
 	/* None left: learn about events userspace reaped from the ring itself. */
 	ring_.refill_from_user([this](unsigned int reaped) { put_slots(reaped); });
 	return take_cpu_slot();
-}
-
-void Ctx::post_batch(const kaio_abi_io_event *const *events, struct eventfd_ctx *const *eventfds,
-		     unsigned int n)
-{
-	ring_.post_batch(events, n, [this](unsigned int reaped) { put_slots(reaped); });
-
-	for (unsigned int i = 0; i < n; i++)
-		if (eventfds[i])
-			kaio_eventfd_signal(eventfds[i]);
-
-	/* As in post(): one wake-up for the lot. */
-	kx::smp_mb();
-	if (wait_.active())
-		wait_.wake_up();
 }
 
 void Ctx::post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd)

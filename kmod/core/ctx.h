@@ -72,8 +72,6 @@ public:
 
 	/* Submission slots: one is taken per submitted request (aio_get_req()). */
 	[[nodiscard]] bool get_slot();
-	/* Up to @want slots at once from this CPU's cache and the pool; may be fewer. */
-	[[nodiscard]] unsigned int take_slots(unsigned int want);
 	void put_slots(unsigned int nr);
 
 	/*
@@ -89,9 +87,6 @@ public:
 
 	/* Post a completion to the ring and wake whoever waits (aio_complete()). */
 	void post(const kaio_abi_io_event &event, struct eventfd_ctx *eventfd);
-	/* @n events (n <= Req::kBatch) posted together; their eventfds after. */
-	void post_batch(const kaio_abi_io_event *const *events, struct eventfd_ctx *const *eventfds,
-			unsigned int n);
 
 	/*
 	 * getevents' loop: wait (interruptibly, up to @timeout, a relative

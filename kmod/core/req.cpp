@@ -29,34 +29,12 @@ kx::Result<Req *> Req::alloc(Ctx *ctx)
 {
 	if (!ctx->get_slot())
 		return kx::err::EAGAIN;
-	auto made = alloc_with_slot(ctx);
-	if (made.is_error())
-		ctx->put_slots(1);
-	return made;
-}
-
-kx::Result<Req *> Req::alloc_with_slot(Ctx *ctx)
-{
 	auto made = g_req_cache.make(kx::gfp::KERNEL, ctx);
-	if (made.is_error())
+	if (made.is_error()) {
+		ctx->put_slots(1);
 		return kx::err::EAGAIN;
-	return made.release_value();
-}
-
-void Req::finish_batch(Req *const *reqs, unsigned int n)
-{
-	const kaio_abi_io_event *events[kBatch];
-	struct eventfd_ctx *eventfds[kBatch];
-
-	if (!n)
-		return;
-	for (unsigned int i = 0; i < n; i++) {
-		events[i] = &reqs[i]->event_;
-		eventfds[i] = reqs[i]->eventfd_.get();
 	}
-	reqs[0]->ctx()->post_batch(events, eventfds, n);
-	for (unsigned int i = 0; i < n; i++)
-		reqs[i]->destroy();
+	return made.release_value();
 }
 
 /*

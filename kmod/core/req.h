@@ -44,19 +44,6 @@ class Req : kx::Pinned, public Cancellable {
 public:
 	/* aio_get_req(): a free ring slot, then the request; EAGAIN without either. */
 	[[nodiscard]] static kx::Result<Req *> alloc(Ctx *ctx);
-	/* The same with a slot the caller took already (Ctx::take_slots()); kept on failure. */
-	[[nodiscard]] static kx::Result<Req *> alloc_with_slot(Ctx *ctx);
-
-	/* At most this many requests go to finish_batch() at once. */
-	static constexpr unsigned int kBatch = 16;
-	/*
-	 * The submitter's reference: true if it was the last one (the operation
-	 * completed during its submission), and the request is the caller's to
-	 * hand to finish_batch().
-	 */
-	[[nodiscard]] bool put_submitter() { return refs_.dec_and_test(); }
-	/* Post the events of @n such requests of one context together, then free them. */
-	static void finish_batch(Req *const *reqs, unsigned int n);
 
 	/* Drop a reference; the last posts the event and frees the request. */
 	void put();
