@@ -154,30 +154,15 @@ unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 	producer_.assert_held();
 	const unsigned int at = p.tail;
 	*event_slot(at) = event;
-	return publish_locked(p, at + 1 >= nr_ ? 0 : at + 1, 1);
-}
+	const unsigned int tail = at + 1 >= nr_ ? 0 : at + 1;
 
-unsigned int Ring::post_batch_locked(Producer &p, const kaio_abi_io_event *const *events, unsigned int n)
-{
-	producer_.assert_held();
-	unsigned int at = p.tail;
-	for (unsigned int i = 0; i < n; i++) {
-		*event_slot(at) = *events[i];
-		at = at + 1 >= nr_ ? 0 : at + 1;
-	}
-	return publish_locked(p, at, n);
-}
-
-/* The events before @tail are written: publish them and account @n more. */
-unsigned int Ring::publish_locked(Producer &p, unsigned int tail, unsigned int n)
-{
-	/* The events are visible before the tail that publishes them. */
+	/* The event is visible before the tail that publishes it. */
 	kx::smp_wmb();
 	p.tail = tail;
 	const unsigned int head = kx::read_once(header()->head);
 	kx::write_once(header()->tail, tail);
 
-	p.completed_events += n;
+	p.completed_events++;
 	return p.completed_events > 1 ? reaped_locked(p, head) : 0;
 }
 

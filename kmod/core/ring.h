@@ -68,18 +68,6 @@ public:
 		if (const unsigned int reaped = post_locked(*p, event))
 			give_back(reaped);
 	}
-	/*
-	 * The same for @n events at once (n >= 1), under one acquisition of
-	 * the lock and one tail update: completions the submitter collected.
-	 */
-	template <typename GiveBack>
-	void post_batch(const kaio_abi_io_event *const *events, unsigned int n, GiveBack &&give_back)
-	{
-		auto p = producer_.lock_irqsave();
-		if (const unsigned int reaped = post_batch_locked(*p, events, n))
-			give_back(reaped);
-	}
-
 	/* The slots run out: give_back(n) for events reaped from the head userspace wrote. */
 	template <typename GiveBack>
 	void refill_from_user(GiveBack &&give_back)
@@ -108,9 +96,6 @@ private:
 
 	[[nodiscard]] kx::Result<void> create_locked(unsigned int scaled);
 	[[nodiscard]] unsigned int post_locked(Producer &p, const kaio_abi_io_event &event);
-	[[nodiscard]] unsigned int post_batch_locked(Producer &p, const kaio_abi_io_event *const *events,
-						     unsigned int n);
-	[[nodiscard]] unsigned int publish_locked(Producer &p, unsigned int tail, unsigned int n);
 	[[nodiscard]] unsigned int user_reaped_locked(Producer &p);
 	[[nodiscard]] unsigned int reaped_locked(Producer &p, unsigned int head);
 	[[nodiscard]] struct page *header_page() const { return pages_[0]; }

@@ -97,65 +97,8 @@ kx::Result<void> submit_req(Req *req, const kaio_abi_iocb &iocb, kx::UserPtr<kai
 	return kx::err::EINVAL;
 }
 
-/*
- * Requests whose operation completed while they were being submitted (a
- * read of a page-cache hit, a poll that was ready): the submitter dropped
- * their last reference, and their events go to the ring together, under
- * one lock, when the batch fills or the submission ends.
- */
-class Completed : kx::Pinned {
-public:
-	Completed() = default;
-	~Completed() { flush(); }
-
-	void add(Req *req)
-	{
-		reqs_[n_++] = req;
-		if (n_ == Req::kBatch)
-			flush();
-	}
-	void flush()
-	{
-		Req::finish_batch(reqs_, n_);
-		n_ = 0;
-	}
-
-private:
-	Req *reqs_[Req::kBatch];
-	unsigned int n_ = 0;
-};
-
-/*
- * Slots taken for the whole call at once (one trip to the per-CPU cache
- * instead of one per iocb); what is left goes back at the end.  When fewer
- * were there than iocbs, the rest are taken one by one, as fs/aio.c does,
- * including its look at what userspace reaped.
- */
-class Slots : kx::Pinned {
-public:
-	Slots(Ctx &ctx, long nr) : ctx_(ctx), left_(nr > 1 ? ctx.take_slots(static_cast<unsigned int>(nr)) : 0) {}
-	~Slots()
-	{
-		if (left_)
-			ctx_.put_slots(left_);
-	}
-
-	kx::Result<Req *> alloc()
-	{
-		if (!left_)
-			return Req::alloc(&ctx_);
-		Req *req = KX_TRY(Req::alloc_with_slot(&ctx_));
-		left_--;
-		return req;
-	}
-
-private:
-	Ctx &ctx_;
-	unsigned int left_;
-};
-
 /* io_submit_one() */
-kx::Result<void> submit_one(Slots &slots, Completed &done, kx::UserPtr<kaio_abi_iocb> user_iocb)
+kx::Result<void> submit_one(Ctx *ctx, kx::UserPtr<kaio_abi_iocb> user_iocb)
 {
 	const kaio_abi_iocb iocb = KX_TRY(user_iocb.read());
 
@@ -166,72 +109,17 @@ kx::Result<void> submit_one(Slots &slots, Completed &done, kx::UserPtr<kaio_abi_
 	if (static_cast<long>(iocb.aio_nbytes) < 0)
 		return kx::err::EINVAL;
 
-	Req *req = KX_TRY(slots.alloc());
+	Req *req = KX_TRY(Req::alloc(ctx));
 	kx::Result<void> r = submit_req(req, iocb, user_iocb);
 	if (r.is_error()) {
 		/* Nothing was started: both references are ours. */
 		req->discard();
 		return r;
 	}
-	/* Done with the submitter's reference; the last one is posted with the batch. */
-	if (req->put_submitter())
-		done.add(req);
+	/* Done with the submitter's reference. */
+	req->put();
 	return r;
 }
-
-/*
- * The iocb pointers, read a chunk at a time with one copy each.  A chunk
- * that cannot be read whole (the array ends in a hole) is read one
- * pointer at a time, so that the iocbs before the hole are submitted and
- * the error comes where fs/aio.c's one-by-one reads would give it.
- */
-class IocbPointers : kx::Pinned {
-public:
-	IocbPointers(kx::u64 array, long nr, CallerAbi abi) : array_(array), nr_(nr), abi_(abi) {}
-
-	kx::Result<kx::u64> get(long i)
-	{
-		if (i >= from_ + have_)
-			fill(i);
-		if (i < from_ + have_)
-			return chunk_[i - from_];
-		return iocb_pointer(array_, i, abi_);
-	}
-
-private:
-	static constexpr long kChunk = 16;
-
-	void fill(long i)
-	{
-		const long n = kx::min(kChunk, nr_ - i);
-		from_ = i;
-		have_ = 0;
-		if (n < 2)
-			return;
-		if (abi_.compat()) {
-			kx::u32 c[kChunk];
-			auto at = kx::UserPtr<kx::u32>(array_).at(static_cast<kx::usize>(i));
-			if (at.is_error() ||
-			    at.value().read_array(kx::Span<kx::u32>(c, static_cast<kx::usize>(n))).is_error())
-				return;
-			for (long k = 0; k < n; k++)
-				chunk_[k] = c[k];
-		} else {
-			auto at = kx::UserPtr<kx::u64>(array_).at(static_cast<kx::usize>(i));
-			if (at.is_error() ||
-			    at.value().read_array(kx::Span<kx::u64>(chunk_, static_cast<kx::usize>(n))).is_error())
-				return;
-		}
-		have_ = n;
-	}
-
-	kx::u64 array_;
-	long nr_;
-	CallerAbi abi_;
-	long from_ = 0;
-	long have_ = 0;
-	kx::u64 chunk_[kChunk];
-};
 
 } // namespace
 
@@ -255,20 +143,15 @@ kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi)
 		kaio_plug_start(plug);
 	long i = 0;
 	kx::Result<void> r;
-	{
-		IocbPointers pointers(iocbpp, nr, abi);
-		Slots slots(ctx, nr);
-		Completed done;
-		for (; i < nr; i++) {
-			auto user_iocb = pointers.get(i);
-			if (user_iocb.is_error()) {
-				r = user_iocb.error();
-				break;
-			}
-			r = submit_one(slots, done, kx::UserPtr<kaio_abi_iocb>(user_iocb.value()));
-			if (r.is_error())
-				break;
+	for (; i < nr; i++) {
+		auto user_iocb = iocb_pointer(iocbpp, i, abi);
+		if (user_iocb.is_error()) {
+			r = user_iocb.error();
+			break;
 		}
+		r = submit_one(&ctx, kx::UserPtr<kaio_abi_iocb>(user_iocb.value()));
+		if (r.is_error())
+			break;
 	}
 	if (nr > kPlugThreshold)
 		kaio_plug_finish(plug);

@@ -27,7 +27,6 @@ namespace kaio {
 [[nodiscard]] kx::Result<long> io_pgetevents(kx::u64 ctx, long min_nr, long nr, kx::u64 events,
 					     kx::u64 timeout, kx::u64 usig, CallerAbi abi);
 
-/* What submission needs from module init and exit (the fsync workqueue). */
 /* Submit, then wait (KAIO_IOC_SUBMIT_WAIT); @arg is the user's argument block. */
 [[nodiscard]] kx::Result<long> io_submit_wait(kx::u64 arg, CallerAbi abi);
 
@@ -38,6 +37,7 @@ class Ctx;
 /* A user timeout pointer as Ctx::read_events() takes it (NULL: forever). */
 [[nodiscard]] kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi);
 
+/* What submission needs from module init and exit (the fsync workqueue). */
 [[nodiscard]] kx::Result<void> submit_init();
 void submit_exit();
 

@@ -123,15 +123,18 @@ struct kaio_pgetevents_args {
  * nr_events, events, timeout).  Not a system call of the kernel's: one
  * crossing instead of two for a submit-and-wait round trip.
  *
- * The wait's arguments are checked before anything is submitted (EINVAL
- * for min_nr < 0 or min_nr > nr_events, EFAULT for an unreadable timeout),
- * as is the writability of submitted.  Then:
- *   - io_submit() fails: its error is returned; submitted is 0;
- *   - otherwise submitted is what it returned, and the call returns the
- *     number of events copied to events (0 when submitted < nr or when
- *     nr_events is 0, without waiting), or io_getevents()'s error: EINTR
- *     when a signal ended a wait that had read nothing (not restarted:
- *     the iocbs are already in, and submitted says how many).
+ * Before anything is submitted, in this order: submitted is written 0
+ * (EFAULT if it cannot be), then EINVAL for nr < 0, min_nr < 0 or
+ * min_nr > nr_events, then the timeout is read (EFAULT), then the context
+ * is looked up (EINVAL).  Then:
+ *   - io_submit() fails: its error is returned; submitted stays 0;
+ *   - otherwise submitted is what it returned (EFAULT only if another
+ *     thread unmapped it meanwhile), and the call returns, without
+ *     waiting or looking at signals, 0 when submitted < nr or when
+ *     nr_events is 0; else what io_getevents() would: the number of
+ *     events copied to events, EINVAL if the context was destroyed, EINTR
+ *     when nothing was read and a signal is pending (not restarted: the
+ *     iocbs are already in, and submitted says how many).
  * timeout points to a struct __kernel_timespec (64-bit time, also for
  * 32-bit callers), or is 0 to wait without limit.
  */
