@@ -23,6 +23,11 @@ static int kaio_poll_wake(struct wait_queue_entry *wait, unsigned int mode, int 
 	return kaio_core_poll_wake(wait, (__force unsigned int)key_to_poll(key));
 }
 
+/*
+ * The file's poll_wait(): the first queue takes the entry, a second is an
+ * error.  kaio_poll_start() returns that error: -EINVAL if the file queued
+ * the entry on no queue or on more than one.
+ */
 struct kaio_poll_table {
 	struct poll_table_struct pt;
 	void *entry;
@@ -77,6 +82,7 @@ int kaio_poll_start(struct file *file, unsigned int user_events, void *entry,
 	return t.error;
 }
 
+/* The file's readiness now, without queueing anything. */
 unsigned int kaio_poll_check(struct file *file, unsigned int events)
 {
 	struct poll_table_struct pt = { ._key = (__force __poll_t)events };
