@@ -22,10 +22,10 @@ namespace {
  * that never answers), and a workqueue runs a limited number of items at
  * once (256 per CPU for a bound one), so stuck fsyncs would hold up every
  * user's frees.  Bound, as the system workqueue fs/aio.c queues them on:
- * the work runs on the submitting CPU's workers (an unbound queue wakes a
- * worker wherever it likes: bench/aio_bench's batch-1 tmpfs fsync ran at
- * 0.6-0.7 of native that way, about 1.0 bound); beyond 256 per CPU, stuck
- * fsyncs hold up only other fsyncs, as on the system workqueue.
+ * the work runs on the submitting CPU's workers, where an unbound queue
+ * wakes a worker wherever it likes (bench/aio_bench's batch-1 tmpfs fsync:
+ * 0.57-0.70 of native unbound, 0.72 bound, in full runs).  Beyond 256 per
+ * CPU, stuck fsyncs hold up only other fsyncs, as on the system workqueue.
  */
 kx::Workqueue g_fsync_wq;
 
