@@ -77,9 +77,17 @@ static int move_ring(FIXTURE_DATA(migrate) *self, int node, int *attempts)
 	return -1;
 }
 
-/* The node each ring page is on (queried): 0, or -1. */
+/*
+ * The node each ring page is on (queried): 0, or -1.  move_pages() answers
+ * -ENOENT for a page with no page-table entry at that moment (a migration
+ * or compaction may just have left it unmapped until the next access), so
+ * each page is read first: the query is about where the page is, not
+ * whether it happens to be mapped.
+ */
 static int ring_nodes(FIXTURE_DATA(migrate) *self, int *status)
 {
+	for (unsigned long i = 0; i < self->npages; i++)
+		(void)*(volatile const char *)self->pages[i];
 	return sys_move_pages(self->npages, self->pages, NULL, status, 0) < 0 ? -1 : 0;
 }
 
