@@ -705,7 +705,7 @@ static void memory_points(void)
 		return;
 	for (int b = 0; b < nr_backends && b < 2; b++) {
 		const struct backend *be = &backends[b];
-		struct memsnap s0, s1, s2;
+		struct memsnap s0, s1;
 		int pfd[2];
 		aio_context_t ctx = 0;
 
@@ -741,8 +741,6 @@ static void memory_points(void)
 		s1 = snap();
 		if (be->destroy(ctx))
 			die("memory: io_destroy on %s: %s", be->name, strerror(errno));
-		s2 = snap();
-		(void)s2;
 		close(pfd[0]);
 		close(pfd[1]);
 		printf("MEM request %s %.0f slab\n", be->name, (s1.slab - s0.slab) * 1024.0 / REQS);

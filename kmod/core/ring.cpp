@@ -43,11 +43,6 @@ kx::Result<T *> or_enomem(T *ptr)
 
 } // namespace
 
-struct page *Ring::event_page(unsigned int index) const
-{
-	return pages_[kaio::event_page(index, KX_PAGE_SIZE)];
-}
-
 kaio_abi_io_event *Ring::event_slot(unsigned int index) const
 {
 	return static_cast<kaio_abi_io_event *>(addrs_[kaio::event_page(index, KX_PAGE_SIZE)]) +

@@ -98,8 +98,6 @@ private:
 	[[nodiscard]] unsigned int post_locked(Producer &p, const kaio_abi_io_event &event);
 	[[nodiscard]] unsigned int user_reaped_locked(Producer &p);
 	[[nodiscard]] unsigned int reaped_locked(Producer &p, unsigned int head);
-	[[nodiscard]] struct page *header_page() const { return pages_[0]; }
-	[[nodiscard]] struct page *event_page(unsigned int index) const;
 	/* The ring's memory through the kernel's direct map (addrs_). */
 	[[nodiscard]] kaio_abi_ring *header() const { return static_cast<kaio_abi_ring *>(addrs_[0]); }
 	[[nodiscard]] kaio_abi_io_event *event_slot(unsigned int index) const;
