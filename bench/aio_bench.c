@@ -71,6 +71,7 @@ static struct {
 	bool memory;
 	const char *loop;	/* --loop: run one backend only, for profiling */
 	double loop_seconds;
+	long loop_rounds;	/* --loop B:rN: exactly N rounds instead */
 } opt = { .reps = 5, .sample_ms = 100 };
 
 static int failures;
@@ -533,6 +534,23 @@ static double vmax(const double *v, int n)
 	return m;
 }
 
+/* --only A,B,...: does @name contain one of them (or is there no --only)? */
+static bool selected(const char *name)
+{
+	const char *s = opt.only;
+
+	if (!s)
+		return true;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+
+		if (n && memmem(name, strlen(name), s, n))
+			return true;
+		s += n + (s[n] == ',');
+	}
+	return false;
+}
+
 /* --loop BACKEND: that backend alone for loop_seconds, under a profiler. */
 static void loop_point(const struct point *p)
 {
@@ -547,6 +565,28 @@ static void loop_point(const struct point *p)
 		die("--loop: no backend %s here", opt.loop);
 	for (int t = 0; t < p->threads; t++)
 		setup_worker(&ws[t], p, b);
+	if (opt.loop_rounds) {
+		/*
+		 * A warm-up, then exactly loop_rounds rounds between a "1" and
+		 * a "0" written to $AIO_BENCH_SWITCH if set (a tracer's
+		 * tracing_on: bench/calls counts the kernel functions called).
+		 */
+		const char *path = getenv("AIO_BENCH_SWITCH");
+		int sw = path ? open(path, O_WRONLY) : -1;
+
+		if (path && sw < 0)
+			die("%s: %s", path, strerror(errno));
+		sample(ws, p->threads, opt.loop_rounds);
+		if (sw >= 0 && write(sw, "1", 1) != 1)
+			die("%s: %s", path, strerror(errno));
+		sample(ws, p->threads, opt.loop_rounds);
+		if (sw >= 0 && write(sw, "0", 1) != 1)
+			die("%s: %s", path, strerror(errno));
+		if (sw >= 0)
+			close(sw);
+		printf("LOOP %s %s rounds %ld\n", p->name, b->name, opt.loop_rounds);
+		goto out;
+	}
 	t0 = now_ns();
 	while (now_ns() - t0 < opt.loop_seconds * 1e9) {
 		sample(ws, p->threads, 1000);
@@ -554,6 +594,7 @@ static void loop_point(const struct point *p)
 			ops += (double)ws[t].ops;
 	}
 	printf("LOOP %s %s %.0f\n", p->name, b->name, ops / ((now_ns() - t0) / 1e9));
+out:
 	for (int t = 0; t < p->threads; t++)
 		teardown_worker(&ws[t]);
 	fflush(stdout);
@@ -568,7 +609,7 @@ static void measure(const struct point *p)
 	const int nb = p->submit_wait ? 2 : nr_backends;
 	long rounds = 1;
 
-	if (opt.only && !strstr(p->name, opt.only))
+	if (!selected(p->name))
 		return;
 	if (opt.loop) {
 		loop_point(p);
@@ -633,7 +674,7 @@ static void floor_point(void)
 	long rounds = opt.quick ? 10 : 200000;
 	int fd = kaio_fd();
 
-	if (opt.only && !strstr(name, opt.only))
+	if (!selected(name))
 		return;
 	for (int r = 0; r < reps; r++)
 		for (int i = 0; i < 2; i++) {
@@ -949,9 +990,10 @@ static void usage(FILE *f)
 		"  -t, --tmpdir DIR    buffered reads and fsync on a file in DIR (tmpfs)\n"
 		"  -e, --ext4dir DIR   fsync and fdatasync on a file in DIR\n"
 		"  -m, --memory        kernel memory per context and per in-flight request\n"
-		"  -o, --only TEXT     only the points whose name contains TEXT\n"
+		"  -o, --only TEXT,... only the points whose name contains one of them\n"
 		"  -l, --loop B[:S]    each point on backend B alone for S seconds (default 10),\n"
 		"                      for a profiler; prints LOOP <point> <backend> <ops/s>\n"
+		"      --loop B:rN     N rounds instead, after N of warm-up (bench/calls)\n"
 		"Run it under LD_PRELOAD=libkaio-preload.so to measure the shim too.\n",
 		MAX_REPS);
 }
@@ -1003,7 +1045,17 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			opt.loop = strtok(optarg, ":");
-			opt.loop_seconds = atof(strtok(NULL, ":") ?: "10");
+			{
+				const char *arg = strtok(NULL, ":") ?: "10";
+
+				if (*arg == 'r') {
+					opt.loop_rounds = atol(arg + 1);
+					if (opt.loop_rounds < 1)
+						die("bad --loop rounds");
+				} else {
+					opt.loop_seconds = atof(arg);
+				}
+			}
 			break;
 		case 'o':
 			opt.only = optarg;
