@@ -64,6 +64,9 @@ static void __used kx_consts(void)
 	DEFINE(KX_CACHELINE_BYTES, SMP_CACHE_BYTES);
 	DEFINE(KX_PAGE_SHIFT, PAGE_SHIFT);
 	DEFINE(KX_KTIME_MAX, KTIME_MAX);
+	COMMENT("Debug checks whose bridge calls are left out where they do nothing");
+	DEFINE(KX_LOCKDEP, IS_ENABLED(CONFIG_LOCKDEP));
+	DEFINE(KX_DEBUG_ATOMIC_SLEEP, IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP));
 	BLANK();
 
 	COMMENT("Log levels (the digit of KERN_*)");

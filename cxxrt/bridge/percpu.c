@@ -30,6 +30,16 @@ void kx_local_irq_restore(unsigned long flags)
 	local_irq_restore(flags);
 }
 
+/* Interrupts off, and this CPU's copy: PerCpu::with_local() in one call. */
+void *kx_this_cpu_ptr_irqsave(void *percpu, unsigned long *flags)
+{
+	unsigned long f;
+
+	local_irq_save(f);
+	*flags = f;
+	return this_cpu_ptr((void __percpu *)percpu);
+}
+
 /* this_cpu_ptr(): the caller has interrupts (or preemption) off. */
 void *kx_this_cpu_ptr(void *percpu)
 {

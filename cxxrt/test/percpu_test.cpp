@@ -35,4 +35,14 @@ KX_TEST(kx_test_index_nospec)
 	KX_EXPECT_EQ(test, index_nospec(7, 8), 7UL);
 	KX_EXPECT_EQ(test, index_nospec(8, 8), 0UL);
 	KX_EXPECT_EQ(test, index_nospec(~0UL, 8), 0UL);
+	/* Unsigned throughout: "negative" indices and sizes, and size 0. */
+	KX_EXPECT_EQ(test, index_nospec(0, 0), 0UL);
+	KX_EXPECT_EQ(test, index_nospec(1UL << 63, 8), 0UL);
+	KX_EXPECT_EQ(test, index_nospec(1UL << 63, ~0UL), 1UL << 63);
+	KX_EXPECT_EQ(test, index_nospec(~0UL - 1, ~0UL), ~0UL - 1);
+	KX_EXPECT_EQ(test, index_nospec(~0UL, ~0UL), 0UL);
+	/* Sizes the compiler sees as constants, large ones included. */
+	volatile usize big = 1UL << 40;
+	KX_EXPECT_EQ(test, index_nospec(big - 1, 1UL << 40), (1UL << 40) - 1);
+	KX_EXPECT_EQ(test, index_nospec(big, 1UL << 40), 0UL);
 }

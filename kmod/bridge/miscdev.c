@@ -21,11 +21,6 @@ static int kaio_fop_release(struct inode *inode, struct file *file)
 	return kaio_core_release(file);
 }
 
-static long kaio_fop_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	return kaio_core_ioctl(file, cmd, arg, 0);
-}
-
 #ifdef CONFIG_COMPAT
 static long kaio_fop_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -37,7 +32,7 @@ static const struct file_operations kaio_fops = {
 	.owner = THIS_MODULE,
 	.open = kaio_fop_open,
 	.release = kaio_fop_release,
-	.unlocked_ioctl = kaio_fop_ioctl,
+	.unlocked_ioctl = kaio_core_unlocked_ioctl,
 #ifdef CONFIG_COMPAT
 	.compat_ioctl = kaio_fop_compat_ioctl,
 #endif

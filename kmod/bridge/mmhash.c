@@ -7,6 +7,7 @@
  * took effect, which tells the core who holds the state's reference.
  */
 #include <linux/rhashtable.h>
+#include <linux/sched.h>
 #include <kaio/bridge.h>
 #include "mmhash.h"
 
@@ -61,6 +62,14 @@ int kaio_mm_hash_remove(void *node)
 /* The node of @mm, or NULL; under rcu_read_lock(). */
 void *kaio_mm_hash_lookup(struct mm_struct *mm)
 {
+	return rhashtable_lookup(&kaio_mm_table, &mm, kaio_mm_params);
+}
+
+/* The node of the caller's mm, or NULL; one call on every io_* lookup. */
+void *kaio_mm_hash_lookup_current(void)
+{
+	struct mm_struct *mm = current->mm;
+
 	return rhashtable_lookup(&kaio_mm_table, &mm, kaio_mm_params);
 }
 

@@ -137,7 +137,7 @@ kx::Result<CtxRef> Ctx::lookup(kx::u64 ctx_id)
 		return kx::err::EINVAL;
 
 	kx::RcuReadGuard rcu;
-	MmState *state = MmState::find_rcu(kaio_current_mm());
+	MmState *state = MmState::find_current_rcu();
 	if (!state)
 		return kx::err::EINVAL;	/* e.g. a forked child: no contexts of its own */
 	Ctx *ctx = state->slot_rcu(id.value());

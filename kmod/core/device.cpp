@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/kaio: decode each request's argument block and dispatch it to its
- * system call (syscalls.h).  kaio_core_ioctl() ends in kx::to_long(), the
- * single place a kx::Result becomes an errno for this entry point.
+ * system call (syscalls.h).  Each entry (kaio_core_ioctl(), and
+ * kaio_core_unlocked_ioctl() for 64-bit callers) ends in kx::to_long(), the
+ * single place a kx::Result becomes an errno for it.
  */
 #include <kaio/abi.h>
 #include <kaio/bridge.h>
@@ -22,8 +23,13 @@ constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO
 			       KAIO_GEN_FEAT_COMPAT | (KAIO_GEN_HAVE_TIME32 ? KAIO_GEN_FEAT_TIME32 : 0) |
 			       KAIO_GEN_FEAT_POLL | KAIO_GEN_FEAT_SUBMIT_WAIT;
 
+/*
+ * The decoders below are inlined into dispatch(): on the hot path (submit,
+ * getevents) each call level is a return through the return thunk, and
+ * under emulation an indirect jump resolved at run time (bench/calls).
+ */
 template <typename Args>
-kx::Result<Args> args(kx::u64 arg)
+[[gnu::always_inline]] inline kx::Result<Args> args(kx::u64 arg)
 {
 	return kx::UserPtr<Args>(arg).read();
 }
@@ -53,7 +59,7 @@ kx::Result<long> destroy(kx::u64 arg)
 	return io_destroy(a.ctx);
 }
 
-kx::Result<long> submit(kx::u64 arg, CallerAbi abi)
+[[gnu::always_inline]] inline kx::Result<long> submit(kx::u64 arg, CallerAbi abi)
 {
 	const auto a = KX_TRY(args<kaio_abi_submit_args>(arg));
 	return io_submit(a.ctx, a.nr, a.iocbpp, abi);
@@ -65,7 +71,7 @@ kx::Result<long> cancel(kx::u64 arg)
 	return io_cancel(a.ctx, a.iocb, a.result);
 }
 
-kx::Result<long> getevents(kx::u64 arg, CallerAbi abi)
+[[gnu::always_inline]] inline kx::Result<long> getevents(kx::u64 arg, CallerAbi abi)
 {
 	const auto a = KX_TRY(args<kaio_abi_getevents_args>(arg));
 	return io_getevents(a.ctx, a.min_nr, a.nr, a.events, a.timeout, abi);
@@ -77,7 +83,9 @@ kx::Result<long> pgetevents(kx::u64 arg, CallerAbi abi)
 	return io_pgetevents(a.ctx, a.min_nr, a.nr, a.events, a.timeout, a.usig, abi);
 }
 
-kx::Result<long> dispatch(Ioctl cmd, kx::u64 arg, CallerAbi::Pointers pointers)
+/* Inlined into both entries: a 64-bit caller's ioctl is one call into the core. */
+[[gnu::always_inline]] inline kx::Result<long> dispatch(Ioctl cmd, kx::u64 arg,
+							 CallerAbi::Pointers pointers)
 {
 	const CallerAbi abi{pointers, CallerAbi::Time::k64};
 	const CallerAbi abi_time32{pointers, CallerAbi::Time::k32};
@@ -129,4 +137,11 @@ extern "C" long kaio_core_ioctl(struct file *, unsigned int cmd, unsigned long a
 	using Pointers = kaio::CallerAbi::Pointers;
 	return kx::to_long(kaio::dispatch(static_cast<kaio::Ioctl>(cmd), arg,
 					  compat ? Pointers::k32 : Pointers::k64));
+}
+
+/* The same entry for 64-bit callers, without the C wrapper's extra call. */
+extern "C" long kaio_core_unlocked_ioctl(struct file *, unsigned int cmd, unsigned long arg)
+{
+	return kx::to_long(kaio::dispatch(static_cast<kaio::Ioctl>(cmd), arg,
+					  kaio::CallerAbi::Pointers::k64));
 }

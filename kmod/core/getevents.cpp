@@ -12,18 +12,6 @@
 
 namespace kaio {
 
-/* A NULL timeout waits forever; otherwise a relative time, {0, 0} polls. */
-kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
-{
-	if (!uts)
-		return kx::WaitQueue::kForever;
-	long long t;
-	const int rc = abi.time == CallerAbi::Time::k32 ? kaio_get_timeout32(uts, &t) :
-							  kaio_get_timeout(uts, &t);
-	KX_TRY(kx::to_result(rc));
-	return t;
-}
-
 namespace {
 
 /* The signal set argument (uapi struct kaio_sigset), in the caller's word size. */
@@ -39,7 +27,7 @@ kx::Result<kaio_abi_sigset> read_sigset_arg(kx::u64 usig, CallerAbi abi)
 }
 
 /* do_io_getevents(): @timeout as Ctx::read_events() takes it. */
-kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events, kx::s64 timeout)
+[[gnu::always_inline]] inline kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events, kx::s64 timeout)
 {
 	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
 	if (min_nr > nr || min_nr < 0)
@@ -49,8 +37,8 @@ kx::Result<long> getevents(kx::u64 ctx_id, long min_nr, long nr, kx::u64 events,
 
 } // namespace
 
-/* One pass of the wait's condition (aio_read_events()). */
-bool Ctx::read_events_once(long min_nr, long nr, kx::u64 out, long *got)
+/* One pass of the wait's condition (aio_read_events()); inlined into its callers. */
+[[gnu::always_inline]] inline bool Ctx::read_events_once(long min_nr, long nr, kx::u64 out, long *got)
 {
 	auto read = ring_.read(out + static_cast<kx::u64>(*got) * sizeof(kaio_abi_io_event), nr - *got);
 	long ret = read.is_error() ? read.error().to_errno() : read.value();

@@ -119,11 +119,6 @@ MmState *MmState::from(struct mmu_notifier *mn)
 	return kx::container_of(reinterpret_cast<NotifierStorage *>(mn), &MmState::notifier_);
 }
 
-MmState *MmState::from_node(void *node)
-{
-	return kx::container_of(static_cast<NodeStorage *>(node), &MmState::node_);
-}
-
 MmState *MmState::find_rcu(struct mm_struct *mm)
 {
 	void *node = kaio_mm_hash_lookup(mm);
@@ -246,14 +241,6 @@ bool MmState::unpublish(Ctx *ctx)
 	}
 	KX_WARN_ON(true);	/* a live context is always in its table */
 	return true;
-}
-
-Ctx *MmState::slot_rcu(unsigned int id)
-{
-	CtxTable *table = table_.load();
-	if (!table || id >= table->nr)
-		return nullptr;
-	return table->slots[kx::index_nospec(id, table->nr)].load();
 }
 
 kx::Result<void> MmState::ring_mremap(struct file *ring, struct mm_struct *mm, unsigned long new_start)

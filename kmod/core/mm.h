@@ -15,8 +15,10 @@
 #include <kx/alloc.h>
 #include <kx/atomic.h>
 #include <kx/lock.h>
+#include <kx/nospec.h>
 #include <kx/result.h>
 #include <kx/sched.h>
+#include <kx/utility.h>
 
 namespace kaio {
 
@@ -44,13 +46,25 @@ public:
 	[[nodiscard]] static kx::Result<MmState *> get_current();
 	/* @mm's state, or nullptr; under RCU. */
 	[[nodiscard]] static MmState *find_rcu(struct mm_struct *mm);
+	/* current->mm's state, or nullptr; under RCU (every io_* call). */
+	[[nodiscard]] static MmState *find_current_rcu()
+	{
+		void *node = kaio_mm_hash_lookup_current();
+		return node ? from_node(node) : nullptr;
+	}
 
 	/* Publish @ctx in a free slot (growing the table) and return the slot. */
 	[[nodiscard]] kx::Result<unsigned int> add(Ctx *ctx);
 	/* Mark @ctx dead and unpublish it; false if it already was dead. */
 	[[nodiscard]] bool unpublish(Ctx *ctx);
 	/* The context in slot @id, under RCU. */
-	[[nodiscard]] Ctx *slot_rcu(unsigned int id);
+	[[nodiscard]] Ctx *slot_rcu(unsigned int id)
+	{
+		CtxTable *table = table_.load();
+		if (!table || id >= table->nr)
+			return nullptr;
+		return table->slots[kx::index_nospec(id, table->nr)].load();
+	}
 	/* lockdep: the caller holds this state's lock (the kernel's ioctx_lock). */
 	void assert_locked() { lock_.assert_held(); }
 
@@ -73,7 +87,10 @@ public:
 
 private:
 	static MmState *from(struct mmu_notifier *mn);
-	static MmState *from_node(void *node);
+	static MmState *from_node(void *node)
+	{
+		return kx::container_of(static_cast<NodeStorage *>(node), &MmState::node_);
+	}
 	struct mmu_notifier *notifier() { return reinterpret_cast<struct mmu_notifier *>(&notifier_); }
 	/* Who waits for the killed contexts' requests: the exiting task, or nobody. */
 	enum class ExitWaiter { Task, Nobody };

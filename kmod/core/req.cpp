@@ -41,7 +41,7 @@ kx::Result<Req *> Req::alloc(Ctx *ctx)
  * The context's reference goes last, after the request's memory: the
  * context pins the module, and with it the cache this memory came from.
  */
-void Req::destroy()
+[[gnu::always_inline]] inline void Req::destroy()
 {
 	ReqsRef hold = kx::move(ctx_);
 	g_req_cache.free(this);

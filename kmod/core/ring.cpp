@@ -11,6 +11,7 @@
 
 #include <kx/log.h>
 #include <kx/page.h>
+#include <kx/sched.h>
 #include <kx/user.h>
 
 namespace kaio {
@@ -164,7 +165,7 @@ unsigned int Ring::post_locked(Producer &p, const kaio_abi_io_event &event)
 kx::Result<long> Ring::read(kx::u64 out, long nr)
 {
 	/* Taken inside a wait loop's condition: sleeping here is expected. */
-	kx_sched_annotate_sleep();
+	kx::annotate_sleep();
 	kx::MutexGuard locked(lock_);
 
 	unsigned int head = kx::read_once(header()->head);

@@ -11,7 +11,9 @@
  */
 #pragma once
 
+#include <kaio/bridge.h>
 #include <kx/result.h>
+#include <kx/sched.h>
 #include <kx/types.h>
 
 #include "abi_types.h"
@@ -34,8 +36,21 @@ namespace kaio {
 class Ctx;
 /* io_submit() after the lookup: nr >= 0. */
 [[nodiscard]] kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi);
-/* A user timeout pointer as Ctx::read_events() takes it (NULL: forever). */
-[[nodiscard]] kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi);
+/*
+ * A user timeout pointer as Ctx::read_events() takes it: NULL waits
+ * forever, otherwise a relative time, {0, 0} polls.  Inline: it is on
+ * every getevents call.
+ */
+[[nodiscard]] inline kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
+{
+	if (!uts)
+		return kx::WaitQueue::kForever;
+	long long t;
+	const int rc = abi.time == CallerAbi::Time::k32 ? kaio_get_timeout32(uts, &t) :
+							  kaio_get_timeout(uts, &t);
+	KX_TRY(kx::to_result(rc));
+	return t;
+}
 
 /* What submission needs from module init and exit (the fsync workqueue). */
 [[nodiscard]] kx::Result<void> submit_init();

@@ -72,6 +72,8 @@ void kx_free_percpu(void *ptr);
 unsigned long kx_local_irq_save(void);
 void kx_local_irq_restore(unsigned long flags);
 void *kx_this_cpu_ptr(void *percpu);	/* with interrupts or preemption off */
+/* local_irq_save() into *@flags, then this_cpu_ptr(@percpu): one call. */
+void *kx_this_cpu_ptr_irqsave(void *percpu, unsigned long *flags);
 
 /* Pages (page.c): kmap_local_page()/kunmap_local(), strictly nested. */
 struct page;

@@ -45,8 +45,12 @@ public:
 	{
 		return kx_spin_trylock_irqsave(raw(), flags);
 	}
-	/* lockdep_assert_held(): a no-op without lockdep. */
-	void assert_held() { kx_spin_assert_held(raw()); }
+	/* lockdep_assert_held(): a no-op without lockdep, and no call then. */
+	void assert_held()
+	{
+		if constexpr (KX_LOCKDEP)
+			kx_spin_assert_held(raw());
+	}
 
 private:
 	void *raw() { return storage_; }
@@ -72,7 +76,11 @@ public:
 	void unlock() { kx_mutex_unlock(raw()); }
 
 	[[nodiscard]] bool is_locked() { return kx_mutex_is_locked(raw()); }
-	void assert_held() { kx_mutex_assert_held(raw()); }
+	void assert_held()
+	{
+		if constexpr (KX_LOCKDEP)
+			kx_mutex_assert_held(raw());
+	}
 
 private:
 	void *raw() { return storage_; }

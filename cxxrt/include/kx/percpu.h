@@ -23,6 +23,11 @@ namespace kx {
 class LocalIrqGuard : Pinned {
 public:
 	[[nodiscard]] LocalIrqGuard() : flags_(kx_local_irq_save()) {}
+	/* Interrupts already off, saved in @flags: restore them at scope exit. */
+	struct Adopt {
+		unsigned long flags;
+	};
+	[[nodiscard]] explicit LocalIrqGuard(Adopt saved) : flags_(saved.flags) {}
 	~LocalIrqGuard() { kx_local_irq_restore(flags_); }
 
 private:
@@ -55,8 +60,10 @@ public:
 	template <typename Fn>
 	decltype(auto) with_local(Fn &&fn)
 	{
-		LocalIrqGuard off;
-		return fn(*static_cast<T *>(kx_this_cpu_ptr(ptr_)));
+		unsigned long flags;
+		T *mine = static_cast<T *>(kx_this_cpu_ptr_irqsave(ptr_, &flags));
+		LocalIrqGuard off(LocalIrqGuard::Adopt{flags});
+		return fn(*mine);
 	}
 
 private:

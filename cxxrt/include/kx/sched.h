@@ -13,6 +13,16 @@
 
 namespace kx {
 
+/*
+ * sched_annotate_sleep(): a wait condition that sleeps (takes a mutex)
+ * knowingly; only CONFIG_DEBUG_ATOMIC_SLEEP checks, so only then a call.
+ */
+inline void annotate_sleep()
+{
+	if constexpr (KX_DEBUG_ATOMIC_SLEEP)
+		kx_sched_annotate_sleep();
+}
+
 enum class Wait {
 	Ready,		/* the condition became true */
 	TimedOut,	/* the timeout expired first */

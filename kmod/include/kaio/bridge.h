@@ -38,6 +38,8 @@ void kaio_core_exit(void);
 int kaio_core_open(struct file *file);
 int kaio_core_release(struct file *file);
 long kaio_core_ioctl(struct file *file, unsigned int cmd, unsigned long arg, int compat);
+/* ->unlocked_ioctl itself: a 64-bit caller's call goes straight to the core. */
+long kaio_core_unlocked_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /*
  * The ring (kmod/bridge/aiofs.c).  A ring file's mapping carries its
@@ -84,6 +86,7 @@ void kaio_mm_hash_init_node(void *node, struct mm_struct *mm);
 void *kaio_mm_hash_insert(void *node);	/* NULL, the node already there, or ERR_PTR */
 int kaio_mm_hash_remove(void *node);	/* 0, or -ENOENT if not in the table */
 void *kaio_mm_hash_lookup(struct mm_struct *mm);	/* NULL: no state */
+void *kaio_mm_hash_lookup_current(void);		/* current->mm's, or NULL */
 void kaio_mm_hash_drain(void (*fn)(void *node));
 
 /*
