@@ -45,6 +45,8 @@ static void __used kx_consts(void)
 	DEFINE(KX_ALIGNOF_RCU_WORK, __alignof__(struct rcu_work));
 	DEFINE(KX_SIZEOF_WAIT_QUEUE_HEAD, sizeof(struct wait_queue_head));
 	DEFINE(KX_ALIGNOF_WAIT_QUEUE_HEAD, __alignof__(struct wait_queue_head));
+	COMMENT("Where its list of waiters starts (a list_head: next first)");
+	DEFINE(KX_OFFSETOF_WAIT_QUEUE_HEAD_HEAD, offsetof(struct wait_queue_head, head));
 	COMMENT("struct kx_task_work (cxxrt/bridge/sched.c): a callback_head and a function");
 	DEFINE(KX_SIZEOF_TASK_WORK, sizeof(struct callback_head) + sizeof(void (*)(void *)));
 	DEFINE(KX_ALIGNOF_TASK_WORK, __alignof__(struct callback_head));

@@ -39,9 +39,3 @@ void *kx_this_cpu_ptr_irqsave(void *percpu, unsigned long *flags)
 	*flags = f;
 	return this_cpu_ptr((void __percpu *)percpu);
 }
-
-/* this_cpu_ptr(): the caller has interrupts (or preemption) off. */
-void *kx_this_cpu_ptr(void *percpu)
-{
-	return this_cpu_ptr((void __percpu *)percpu);
-}

@@ -13,6 +13,9 @@
 #include <kx/consts.h>
 
 static_assert(sizeof(struct wait_queue_head) == KX_SIZEOF_WAIT_QUEUE_HEAD);
+/* kx::WaitQueue::active() reads the waiter list's next pointer inline. */
+static_assert(offsetof(struct wait_queue_head, head) == KX_OFFSETOF_WAIT_QUEUE_HEAD_HEAD);
+static_assert(offsetof(struct list_head, next) == 0);
 static_assert(sizeof(struct rcu_work) == KX_SIZEOF_RCU_WORK);
 static_assert(sizeof(struct work_struct) == KX_SIZEOF_WORK);
 
@@ -40,22 +43,25 @@ void kx_wake_up_all(void *wq)
 	wake_up_all((struct wait_queue_head *)wq);
 }
 
-int kx_waitqueue_active(void *wq)
-{
-	/* The caller's smp_mb() pairs with the waiter's set_current_state(). */
-	return waitqueue_active((struct wait_queue_head *)wq);
-}
-
 /*
- * wait_event_interruptible_hrtimeout() on a condition evaluated by the
- * caller: 0 when @cond returned true, -ETIME on timeout, -ERESTARTSYS on a
- * signal.  @timeout is a relative ktime; KTIME_MAX waits without a timer.
+ * wait_event_interruptible_hrtimeout() after its first test of @cond,
+ * which the caller made (inline, in C++) and found false: queue, test
+ * again, sleep.  0 when @cond returned true, -ETIME on timeout,
+ * -ERESTARTSYS on a signal.  @timeout is a relative ktime; KTIME_MAX
+ * waits without a timer.  The caller also did the might_sleep().
  */
-int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout)
+int kx_wait_event_interruptible_unmet(void *wq, int (*cond)(void *arg), void *arg,
+				      long long timeout)
 {
 	struct wait_queue_head *head = wq;
 
-	return wait_event_interruptible_hrtimeout(*head, cond(arg), timeout);
+	return __wait_event_hrtimeout(*head, cond(arg), timeout, TASK_INTERRUPTIBLE);
+}
+
+/* might_sleep(): C++ calls it only where CONFIG_DEBUG_ATOMIC_SLEEP checks. */
+void kx_might_sleep(void)
+{
+	might_sleep();
 }
 
 /* wait_event(): uninterruptibly, until @cond returns true. */

@@ -38,6 +38,26 @@ KX_TEST(kx_test_waitqueue)
 
 	w = wq.wait_interruptible([] { return false; }, 1000000);	/* 1 ms */
 	KX_EXPECT(test, w == Wait::TimedOut);
+
+	/*
+	 * active() reads the waiter list inline: the condition's second pass
+	 * runs with this task queued (the first one before), and once the
+	 * wait is over the queue is empty again.
+	 */
+	int passes = 0;
+	bool first_active = true, queued_active = false;
+	w = wq.wait_interruptible([&] {
+		if (++passes == 1) {
+			first_active = wq.active();
+			return false;
+		}
+		queued_active = wq.active();
+		return true;
+	}, 1000000000);
+	KX_EXPECT(test, w == Wait::Ready);
+	KX_EXPECT(test, !first_active);
+	KX_EXPECT(test, queued_active);
+	KX_EXPECT(test, !wq.active());
 	wq.wake_up();
 	wq.wake_up_all();
 }

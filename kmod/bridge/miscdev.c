@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/kaio: a misc device whose file operations trampoline into the C++
- * core.  Mode 0666, as the AIO system calls are open to every user.
+ * /dev/kaio: a misc device whose file operations land in the C++ core
+ * (->unlocked_ioctl directly; open, release and the compat ioctl, which
+ * widens its pointer, through small trampolines).  Mode 0666, as the AIO
+ * system calls are open to every user.
  */
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
@@ -24,7 +26,7 @@ static int kaio_fop_release(struct inode *inode, struct file *file)
 #ifdef CONFIG_COMPAT
 static long kaio_fop_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return kaio_core_ioctl(file, cmd, (unsigned long)compat_ptr(arg), 1);
+	return kaio_core_compat_ioctl(file, cmd, (unsigned long)compat_ptr(arg));
 }
 #endif
 

@@ -186,27 +186,6 @@ bool Ctx::move_mapping_locked(MmState &mm, unsigned long new_start)
 	return true;
 }
 
-/*
- * Take a slot from this CPU's cache, refilling the cache from the shared
- * pool req_batch_ at a time (__get_reqs_available()).
- */
-bool Ctx::take_cpu_slot()
-{
-	return cpu_slots_.with_local([&](CpuSlots &mine) {
-		if (!mine.reqs_available) {
-			const int batch = static_cast<int>(req_batch_);
-			int avail = reqs_available_.load();
-			do {
-				if (avail < batch)
-					return false;
-			} while (!reqs_available_.try_cmpxchg(&avail, avail - batch));
-			mine.reqs_available += req_batch_;
-		}
-		mine.reqs_available--;
-		return true;
-	});
-}
-
 /* Return slots to this CPU's cache, spilling batches back to the pool. */
 void Ctx::put_slots(unsigned int nr)
 {
@@ -219,11 +198,9 @@ void Ctx::put_slots(unsigned int nr)
 	});
 }
 
-bool Ctx::get_slot()
+/* get_slot() found none: learn about events userspace reaped from the ring itself. */
+bool Ctx::get_slot_refilled()
 {
-	if (take_cpu_slot())
-		return true;
-	/* None left: learn about events userspace reaped from the ring itself. */
 	ring_.refill_from_user([this](unsigned int reaped) { put_slots(reaped); });
 	return take_cpu_slot();
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/kaio: decode each request's argument block and dispatch it to its
- * system call (syscalls.h).  Each entry (kaio_core_ioctl(), and
- * kaio_core_unlocked_ioctl() for 64-bit callers) ends in kx::to_long(), the
- * single place a kx::Result becomes an errno for it.
+ * system call (syscalls.h).  Each entry (kaio_core_unlocked_ioctl() for
+ * 64-bit callers, kaio_core_compat_ioctl() for 32-bit ones) ends in
+ * kx::to_long(), the single place a kx::Result becomes an errno for it.
  */
 #include <kaio/abi.h>
 #include <kaio/bridge.h>
@@ -24,9 +24,9 @@ constexpr kx::u64 kFeatures = KAIO_GEN_FEAT_SETUP | KAIO_GEN_FEAT_DESTROY | KAIO
 			       KAIO_GEN_FEAT_POLL | KAIO_GEN_FEAT_SUBMIT_WAIT;
 
 /*
- * The decoders below are inlined into dispatch(): on the hot path (submit,
- * getevents) each call level is a return through the return thunk, and
- * under emulation an indirect jump resolved at run time (bench/calls).
+ * The hot decoders (submit, getevents) are inlined into dispatch(), and it
+ * into the entries: each call level is a return through the return thunk,
+ * and under emulation an indirect jump resolved at run time (bench/calls).
  */
 template <typename Args>
 [[gnu::always_inline]] inline kx::Result<Args> args(kx::u64 arg)
@@ -132,16 +132,15 @@ extern "C" int kaio_core_release(struct file *)
 	return 0;
 }
 
-extern "C" long kaio_core_ioctl(struct file *, unsigned int cmd, unsigned long arg, int compat)
-{
-	using Pointers = kaio::CallerAbi::Pointers;
-	return kx::to_long(kaio::dispatch(static_cast<kaio::Ioctl>(cmd), arg,
-					  compat ? Pointers::k32 : Pointers::k64));
-}
-
-/* The same entry for 64-bit callers, without the C wrapper's extra call. */
+/* ->unlocked_ioctl itself, with no C wrapper in between: the hot path. */
 extern "C" long kaio_core_unlocked_ioctl(struct file *, unsigned int cmd, unsigned long arg)
 {
 	return kx::to_long(kaio::dispatch(static_cast<kaio::Ioctl>(cmd), arg,
 					  kaio::CallerAbi::Pointers::k64));
+}
+
+extern "C" long kaio_core_compat_ioctl(struct file *, unsigned int cmd, unsigned long arg)
+{
+	return kx::to_long(kaio::dispatch(static_cast<kaio::Ioctl>(cmd), arg,
+					  kaio::CallerAbi::Pointers::k32));
 }

@@ -47,7 +47,7 @@ public:
 	/* @mm's state, or nullptr; under RCU. */
 	[[nodiscard]] static MmState *find_rcu(struct mm_struct *mm);
 	/* current->mm's state, or nullptr; under RCU (every io_* call). */
-	[[nodiscard]] static MmState *find_current_rcu()
+	[[nodiscard, gnu::always_inline]] static MmState *find_current_rcu()
 	{
 		void *node = kaio_mm_hash_lookup_current();
 		return node ? from_node(node) : nullptr;
@@ -58,7 +58,7 @@ public:
 	/* Mark @ctx dead and unpublish it; false if it already was dead. */
 	[[nodiscard]] bool unpublish(Ctx *ctx);
 	/* The context in slot @id, under RCU. */
-	[[nodiscard]] Ctx *slot_rcu(unsigned int id)
+	[[nodiscard, gnu::always_inline]] Ctx *slot_rcu(unsigned int id)
 	{
 		CtxTable *table = table_.load();
 		if (!table || id >= table->nr)
@@ -87,7 +87,7 @@ public:
 
 private:
 	static MmState *from(struct mmu_notifier *mn);
-	static MmState *from_node(void *node)
+	[[gnu::always_inline]] static MmState *from_node(void *node)
 	{
 		return kx::container_of(static_cast<NodeStorage *>(node), &MmState::node_);
 	}

@@ -92,7 +92,7 @@ private:
 		alignas(kOpAlign) unsigned char bytes[kOpSize];
 	};
 
-	void destroy();
+	inline void destroy();	/* defined in req.cpp, its only user */
 
 	ReqsRef ctx_;
 	kx::Refcount refs_;

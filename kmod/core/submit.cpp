@@ -37,9 +37,9 @@ enum class Vectored { No, Yes };
 enum class Sync { All, Data };
 
 /*
- * The per-iocb steps are inlined into submit_batch(): each call level
- * costs a return through the return thunk, and under emulation an
- * indirect jump resolved at run time (bench/calls counts them).
+ * The per-iocb steps of reads and writes are inlined into submit_all():
+ * each call level costs a return through the return thunk, and under
+ * emulation an indirect jump resolved at run time (bench/calls counts them).
  */
 
 /* A user iocb pointer from the caller's array (32-bit pointers for compat). */
@@ -139,7 +139,11 @@ void submit_exit()
 	g_fsync_wq.destroy();
 }
 
-kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi)
+namespace {
+
+/* submit_batch(), inlined into io_submit() too. */
+[[gnu::always_inline]] inline kx::Result<long> submit_all(Ctx &ctx, long nr, kx::u64 iocbpp,
+							   CallerAbi abi)
 {
 	if (nr > static_cast<long>(ctx.nr_events()))
 		nr = ctx.nr_events();
@@ -167,12 +171,19 @@ kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi)
 	return r.error();
 }
 
+} // namespace
+
+kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi)
+{
+	return submit_all(ctx, nr, iocbpp, abi);
+}
+
 kx::Result<long> io_submit(kx::u64 ctx_id, long nr, kx::u64 iocbpp, CallerAbi abi)
 {
 	if (nr < 0)
 		return kx::err::EINVAL;
 	CtxRef ctx = KX_TRY(Ctx::lookup(ctx_id));
-	return submit_batch(*ctx, nr, iocbpp, abi);
+	return submit_all(*ctx, nr, iocbpp, abi);
 }
 
 } // namespace kaio

@@ -38,10 +38,11 @@ class Ctx;
 [[nodiscard]] kx::Result<long> submit_batch(Ctx &ctx, long nr, kx::u64 iocbpp, CallerAbi abi);
 /*
  * A user timeout pointer as Ctx::read_events() takes it: NULL waits
- * forever, otherwise a relative time, {0, 0} polls.  Inline: it is on
- * every getevents call.
+ * forever, otherwise a relative time, {0, 0} polls.  Always inlined: it
+ * is on every getevents call, and an inline function kept out of line in
+ * two objects breaks the coverage build's link (RELIABILITY.md).
  */
-[[nodiscard]] inline kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
+[[nodiscard, gnu::always_inline]] inline kx::Result<kx::s64> read_timeout(kx::u64 uts, CallerAbi abi)
 {
 	if (!uts)
 		return kx::WaitQueue::kForever;

@@ -71,7 +71,6 @@ void *kx_alloc_percpu(unsigned long size, unsigned long align);
 void kx_free_percpu(void *ptr);
 unsigned long kx_local_irq_save(void);
 void kx_local_irq_restore(unsigned long flags);
-void *kx_this_cpu_ptr(void *percpu);	/* with interrupts or preemption off */
 /* local_irq_save() into *@flags, then this_cpu_ptr(@percpu): one call. */
 void *kx_this_cpu_ptr_irqsave(void *percpu, unsigned long *flags);
 
@@ -116,8 +115,9 @@ int kx_completion_done(void *done);
 void kx_waitqueue_init(void *wq, const char *name, void *key);
 void kx_wake_up(void *wq);
 void kx_wake_up_all(void *wq);
-int kx_waitqueue_active(void *wq);
-int kx_wait_event_interruptible(void *wq, int (*cond)(void *arg), void *arg, long long timeout);
+int kx_wait_event_interruptible_unmet(void *wq, int (*cond)(void *arg), void *arg,
+				      long long timeout);
+void kx_might_sleep(void);
 void kx_wait_event(void *wq, int (*cond)(void *arg), void *arg);
 void kx_sched_annotate_sleep(void);
 int kx_signal_pending(void);

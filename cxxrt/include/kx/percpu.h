@@ -22,13 +22,13 @@ namespace kx {
 /* local_irq_save()/local_irq_restore() for a scope. */
 class LocalIrqGuard : Pinned {
 public:
-	[[nodiscard]] LocalIrqGuard() : flags_(kx_local_irq_save()) {}
+	[[nodiscard, gnu::always_inline]] LocalIrqGuard() : flags_(kx_local_irq_save()) {}
 	/* Interrupts already off, saved in @flags: restore them at scope exit. */
 	struct Adopt {
 		unsigned long flags;
 	};
-	[[nodiscard]] explicit LocalIrqGuard(Adopt saved) : flags_(saved.flags) {}
-	~LocalIrqGuard() { kx_local_irq_restore(flags_); }
+	[[nodiscard, gnu::always_inline]] explicit LocalIrqGuard(Adopt saved) : flags_(saved.flags) {}
+	[[gnu::always_inline]] ~LocalIrqGuard() { kx_local_irq_restore(flags_); }
 
 private:
 	unsigned long flags_;
@@ -58,7 +58,7 @@ public:
 
 	/* Run @fn on this CPU's T with interrupts off (nothing else on the CPU can touch it). */
 	template <typename Fn>
-	decltype(auto) with_local(Fn &&fn)
+	[[gnu::always_inline]] decltype(auto) with_local(Fn &&fn)
 	{
 		unsigned long flags;
 		T *mine = static_cast<T *>(kx_this_cpu_ptr_irqsave(ptr_, &flags));

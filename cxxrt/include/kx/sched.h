@@ -38,8 +38,17 @@ public:
 
 	void wake_up() { kx_wake_up(storage_); }
 	void wake_up_all() { kx_wake_up_all(storage_); }
-	/* waitqueue_active(): order the condition's store before it with smp_mb(). */
-	[[nodiscard]] bool active() { return kx_waitqueue_active(storage_); }
+	/*
+	 * waitqueue_active(): is the list of waiters non-empty, i.e. does its
+	 * head's next (a READ_ONCE) point elsewhere?  Inline, as the kernel's:
+	 * every completion asks.  Order the condition's store before it with
+	 * smp_mb(), which pairs with the waiter's set_current_state().
+	 */
+	[[nodiscard]] bool active()
+	{
+		void **head = reinterpret_cast<void **>(storage_ + KX_OFFSETOF_WAIT_QUEUE_HEAD_HEAD);
+		return __atomic_load_n(head, __ATOMIC_RELAXED) != static_cast<void *>(head);
+	}
 
 	/*
 	 * Sleep interruptibly until @ready() holds, at most @timeout_ns
@@ -50,8 +59,17 @@ public:
 	template <typename F>
 	[[nodiscard]] Wait wait_interruptible(F &&ready, s64 timeout_ns)
 	{
-		const int r = kx_wait_event_interruptible(storage_, &call<remove_reference_t<F>>, &ready,
-							  timeout_ns);
+		/*
+		 * The macro's first test, inline: a condition that already
+		 * holds (events waiting) costs no bridge call.  might_sleep()
+		 * first, as the macro does, where the kernel checks it.
+		 */
+		if constexpr (KX_DEBUG_ATOMIC_SLEEP)
+			kx_might_sleep();
+		if (ready())
+			return Wait::Ready;
+		const int r = kx_wait_event_interruptible_unmet(storage_, &call<remove_reference_t<F>>,
+								&ready, timeout_ns);
 		if (r == 0)
 			return Wait::Ready;
 		return r == -KX_ETIME ? Wait::TimedOut : Wait::Interrupted;

@@ -3,8 +3,8 @@
  * The seam between kaio's C bridge and its C++ core.  Builtin types only;
  * kernel objects are opaque pointers.
  *
- * C calls into C++ (the file_operations trampolines land here) through the
- * kaio_core_* functions; each returns a negative errno or a result, already
+ * C calls into C++ (file_operations, directly or through trampolines)
+ * through the kaio_core_* functions; each returns a negative errno or a result, already
  * converted from the C++ side's kx::Result in exactly one place.
  *
  * One error convention for every function here, both ways: an int is 0 or
@@ -37,9 +37,10 @@ void kaio_core_exit(void);
 /* /dev/kaio file operations. @arg is a user address (compat already widened). */
 int kaio_core_open(struct file *file);
 int kaio_core_release(struct file *file);
-long kaio_core_ioctl(struct file *file, unsigned int cmd, unsigned long arg, int compat);
 /* ->unlocked_ioctl itself: a 64-bit caller's call goes straight to the core. */
 long kaio_core_unlocked_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+/* A 32-bit caller's ioctl, @arg already widened with compat_ptr(). */
+long kaio_core_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /*
  * The ring (kmod/bridge/aiofs.c).  A ring file's mapping carries its
