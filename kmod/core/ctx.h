@@ -120,8 +120,9 @@ private:
 	/*
 	 * Take a slot from this CPU's cache, refilling the cache from the
 	 * shared pool req_batch_ at a time (__get_reqs_available()).  Always
-	 * inlined, as the inline functions below: one kept out of line in two
-	 * objects breaks the coverage build's link (RELIABILITY.md).
+	 * inlined, as get_slot(), its lambda and kx::PerCpu::with_local() are:
+	 * an inline function kept out of line in two objects (ctx.o, req.o)
+	 * breaks the coverage build's link (RELIABILITY.md).
 	 */
 	[[gnu::always_inline]] bool take_cpu_slot()
 	{
