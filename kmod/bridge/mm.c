@@ -37,11 +37,6 @@ static const struct mmu_notifier_ops kaio_mm_ops = {
 	.free_notifier = kaio_mm_free,
 };
 
-struct mm_struct *kaio_current_mm(void)
-{
-	return current->mm;
-}
-
 /*
  * The notifier of the current mm, made on first use, or an error pointer.
  *

@@ -152,10 +152,9 @@ void MmState::free_after_rcu(struct work_struct *work)
 
 kx::Result<MmState *> MmState::get_current()
 {
-	struct mm_struct *mm = kaio_current_mm();
 	{
 		kx::RcuReadGuard rcu;
-		if (MmState *state = find_rcu(mm))
+		if (MmState *state = find_current_rcu())
 			return state;
 	}
 

@@ -71,7 +71,6 @@ struct mmu_notifier *kaio_core_mm_alloc(struct mm_struct *mm);
 void kaio_core_mm_free(struct mmu_notifier *mn);
 void kaio_core_mm_release(struct mmu_notifier *mn, struct mm_struct *mm);
 
-struct mm_struct *kaio_current_mm(void);
 /* current->mm's notifier, or an error pointer (-ERESTARTNOINTR on a signal). */
 struct mmu_notifier *kaio_mm_notifier_get(void);
 void kaio_mm_notifier_put(struct mmu_notifier *mn);
